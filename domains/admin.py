@@ -1,0 +1,261 @@
+"""The committee's admin for the organisation and its use cases.
+
+Apps higher up add their own inlines and actions to the use-case page through
+`UseCaseAdmin.extensions` (see portfolio/admin.py and governance/admin.py), so this module never
+imports them.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import BusinessFunction, Domain, Foundation, Team, UseCase, UseCaseFoundation, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "get_full_name", "email", "function", "is_staff", "is_active")
+    list_filter = ("is_staff", "is_active", "function")
+    list_select_related = ("function",)
+    autocomplete_fields = ("function",)
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Organisation"), {"fields": ("function",)}))
+    search_fields = ("username", "first_name", "last_name", "email")
+
+
+@admin.register(BusinessFunction)
+class BusinessFunctionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "team_count", "use_case_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(team_total=Count("teams", distinct=True), use_case_total=Count("use_cases", distinct=True))
+        )
+
+    @admin.display(description=_("teams"), ordering="team_total")
+    def team_count(self, obj):
+        return obj.team_total
+
+    @admin.display(description=_("use cases"), ordering="use_case_total")
+    def use_case_count(self, obj):
+        return obj.use_case_total
+
+
+@admin.register(Domain)
+class DomainAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "strategic_priority", "owner", "sponsor", "use_case_count", "updated_at")
+    list_filter = ("strategic_priority",)
+    list_select_related = ("owner", "sponsor")
+    search_fields = ("name", "slug", "description")
+    autocomplete_fields = ("owner", "sponsor")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(use_case_total=Count("use_cases"))
+
+    @admin.display(description=_("use cases"), ordering="use_case_total")
+    def use_case_count(self, obj):
+        return obj.use_case_total
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "function", "member_count", "use_case_count")
+    list_filter = ("function",)
+    list_select_related = ("function",)
+    search_fields = ("name", "slug", "description")
+    autocomplete_fields = ("function", "members")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_total=Count("members", distinct=True), use_case_total=Count("use_cases", distinct=True))
+        )
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, obj):
+        return obj.member_total
+
+    @admin.display(description=_("use cases"), ordering="use_case_total")
+    def use_case_count(self, obj):
+        return obj.use_case_total
+
+
+class FoundationUsageInline(admin.TabularInline):
+    """On a foundation's page: the use cases it unlocks."""
+
+    model = UseCaseFoundation
+    fk_name = "foundation"
+    extra = 0
+    fields = ("use_case", "note")
+    readonly_fields = ("use_case", "note")
+    can_delete = False
+    verbose_name_plural = _("use cases it unlocks")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("use_case")
+
+
+@admin.register(Foundation)
+class FoundationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "readiness", "owner_team", "reuse_count", "updated_at")
+    list_filter = ("kind", "readiness", "owner_team")
+    list_select_related = ("owner_team",)
+    search_fields = ("name", "slug", "description")
+    autocomplete_fields = ("owner_team",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [FoundationUsageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(usage_total=Count("usages"))
+
+    @admin.display(description=_("use cases unlocked"), ordering="usage_total")
+    def reuse_count(self, obj):
+        return obj.usage_total
+
+
+class FoundationUsageFormSet(forms.BaseInlineFormSet):
+    def save_through_services(self, *, actor, use_case) -> None:
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                services.foundation_usage_remove(actor=actor, usage=form.instance)
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed():
+                continue
+            if form.instance.pk:
+                form.save()
+            else:
+                services.foundation_usage_add(
+                    actor=actor,
+                    use_case=use_case,
+                    foundation=form.cleaned_data["foundation"],
+                    note=form.cleaned_data.get("note", ""),
+                )
+
+
+class UseCaseFoundationInline(admin.TabularInline):
+    model = UseCaseFoundation
+    formset = FoundationUsageFormSet
+    fk_name = "use_case"
+    extra = 0
+    autocomplete_fields = ("foundation",)
+    fields = ("foundation", "note")
+    verbose_name_plural = _("foundations it builds on")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("foundation")
+
+
+class UseCaseAdminExtensions:
+    """Where higher apps plug inlines, actions and read-only panels into the use-case admin."""
+
+    def __init__(self) -> None:
+        self.inlines: list = []
+        self.actions: list = []
+        self.readonly_panels: list[tuple[str, object]] = []
+
+
+@admin.register(UseCase)
+class UseCaseAdmin(SimpleHistoryAdmin):
+    extensions = UseCaseAdminExtensions()
+
+    list_display = (
+        "reference",
+        "title",
+        "status",
+        "domain",
+        "team",
+        "function_list",
+        "ambition",
+        "risk_tier",
+        "business_value",
+        "feasibility",
+        "updated_at",
+    )
+    list_display_links = ("reference", "title")
+    list_filter = ("status", "ambition", "risk_tier", "domain", "functions", "team", "ai_technique", "is_high_impact")
+    list_select_related = ("domain", "team")
+    search_fields = ("reference", "title", "problem_statement", "proposed_solution", "external_id")
+    autocomplete_fields = ("domain", "team", "owner", "sponsor", "functions")
+    readonly_fields = ("reference", "status", "status_changed_at", "created_at", "updated_at")
+    list_per_page = 50
+    date_hierarchy = "updated_at"
+    fieldsets = (
+        (None, {"fields": ("reference", "status", "status_changed_at", "title", "domain", "team", "functions")}),
+        (_("People"), {"fields": ("owner", "sponsor")}),
+        (_("Problem and customer journey"), {"fields": ("problem_statement", "proposed_solution", "journey_stages")}),
+        (_("Ambition and approach"), {"fields": ("ambition", "ai_technique", "sourcing")}),
+        (
+            _("Value and feasibility"),
+            {
+                "fields": (
+                    "business_value",
+                    "feasibility",
+                    "data_readiness",
+                    "estimated_annual_benefit",
+                    "estimated_annual_cost",
+                )
+            },
+        ),
+        (_("Risk"), {"fields": ("risk_tier", "is_high_impact", "uses_personal_data")}),
+        (_("Record"), {"fields": ("external_id", "created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("functions")
+
+    def get_inlines(self, request, obj):
+        return [UseCaseFoundationInline, *self.extensions.inlines] if obj else []
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action in self.extensions.actions:
+            name = action.__name__
+            actions[name] = (action, name, getattr(action, "short_description", name.replace("_", " ")))
+        return actions
+
+    @admin.display(description=_("functions"))
+    def function_list(self, obj):
+        return ", ".join(f.name for f in obj.functions.all())
+
+    def save_model(self, request, obj, form, change):
+        # Content goes through the same service as the forms and the API. The form has already run
+        # full_clean, so constraint errors were shown beside their fields before we get here.
+        editable = services.USE_CASE_EDITABLE_FIELDS
+        if change:
+            data = {name: form.cleaned_data[name] for name in form.changed_data if name in editable}
+            saved = services.use_case_update(actor=request.user, use_case=obj, data=data)
+        else:
+            data = {name: value for name, value in form.cleaned_data.items() if name in editable}
+            saved = services.use_case_create(actor=request.user, data=data)
+        obj.pk, obj.reference = saved.pk, saved.reference
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        if "functions" in form.changed_data:
+            services.use_case_update(
+                actor=request.user, use_case=form.instance, data={}, functions=form.cleaned_data["functions"]
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        saver = getattr(formset, "save_through_services", None)
+        if saver is not None:
+            saver(actor=request.user, use_case=form.instance)
+        else:
+            super().save_formset(request, form, formset, change)

@@ -1,0 +1,125 @@
+"""Writes for the domains app. Every write validates the whole object (model and database
+constraints), saves, and announces itself so that governance records the audit event in the same
+transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .events import announce
+from .exceptions import BusinessRuleError
+from .models import BusinessFunction, Foundation, UseCase, UseCaseFoundation, User
+
+# Fields the use-case services accept from callers; status and reference are not among them.
+USE_CASE_EDITABLE_FIELDS = frozenset(
+    f.name for f in UseCase._meta.concrete_fields if f.editable and f.name not in {"id", "created_at", "updated_at"}
+)
+
+
+def _apply(instance, data: dict[str, Any]) -> list[str]:
+    unknown = sorted(set(data) - USE_CASE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    changed = []
+    for name, value in data.items():
+        field = instance._meta.get_field(name)
+        if field.is_relation:
+            new, old = getattr(value, "pk", value), getattr(instance, field.attname)
+            setattr(instance, name if hasattr(value, "pk") else field.attname, value)
+        else:
+            new, old = value, getattr(instance, name)
+            setattr(instance, name, value)
+        if old != new:
+            changed.append(name)
+    return changed
+
+
+def _set_relations(
+    use_case: UseCase,
+    functions: Iterable[BusinessFunction] | None,
+    foundations: Iterable[Foundation] | None,
+) -> list[str]:
+    changed = []
+    if functions is not None:
+        new = {f.pk for f in functions}
+        if new != set(use_case.functions.values_list("pk", flat=True)):
+            use_case.functions.set(new)
+            changed.append("functions")
+    if foundations is not None:
+        new = {f.pk for f in foundations}
+        current = set(use_case.foundation_usages.values_list("foundation_id", flat=True))
+        if new != current:
+            use_case.foundation_usages.exclude(foundation_id__in=new).delete()
+            UseCaseFoundation.objects.bulk_create(
+                [UseCaseFoundation(use_case=use_case, foundation_id=pk) for pk in sorted(new - current)]
+            )
+            changed.append("foundations")
+    return changed
+
+
+@transaction.atomic
+def use_case_create(
+    *,
+    actor: User | None,
+    data: dict[str, Any],
+    functions: Iterable[BusinessFunction] | None = None,
+    foundations: Iterable[Foundation] | None = None,
+) -> UseCase:
+    """Create a draft use case. Any field may be left empty in a draft except title, domain, team
+    and owner; the workflow checks completeness on submission."""
+    use_case = UseCase()
+    _apply(use_case, data)
+    use_case.full_clean()
+    use_case.save()
+    _set_relations(use_case, functions, foundations)
+    announce(actor=actor, action="use_case.created", target=use_case, data={"title": use_case.title})
+    return use_case
+
+
+@transaction.atomic
+def use_case_update(
+    *,
+    actor: User,
+    use_case: UseCase,
+    data: dict[str, Any],
+    functions: Iterable[BusinessFunction] | None = None,
+    foundations: Iterable[Foundation] | None = None,
+) -> UseCase:
+    """Edit the content of a use case. Teams edit only while it is a draft or changes were
+    requested; the committee (staff) may correct content in any state."""
+    locked = UseCase.objects.select_for_update().get(pk=use_case.pk)
+    if not locked.is_editable and not getattr(actor, "is_staff", False):
+        raise BusinessRuleError(
+            f"{locked.reference} is {locked.get_status_display()}: its content can be edited only while it is "
+            "a draft or after the committee requested changes.",
+            code="not_editable",
+        )
+    changed = _apply(locked, data)
+    locked.full_clean()
+    locked.save()
+    changed += _set_relations(locked, functions, foundations)
+    if changed:
+        announce(actor=actor, action="use_case.updated", target=locked, data={"fields": sorted(changed)})
+    return locked
+
+
+@transaction.atomic
+def foundation_usage_add(
+    *, actor: User, use_case: UseCase, foundation: Foundation, note: str = ""
+) -> UseCaseFoundation:
+    usage = UseCaseFoundation(use_case=use_case, foundation=foundation, note=note)
+    usage.full_clean()
+    usage.save()
+    announce(actor=actor, action="use_case.foundation_added", target=use_case, data={"foundation": foundation.slug})
+    return usage
+
+
+@transaction.atomic
+def foundation_usage_remove(*, actor: User, usage: UseCaseFoundation) -> None:
+    use_case, slug = usage.use_case, usage.foundation.slug
+    usage.delete()
+    announce(actor=actor, action="use_case.foundation_removed", target=use_case, data={"foundation": slug})

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "governance"
+    verbose_name = "Governance"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the audit recorder)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from domains.admin import UseCaseAdmin
+
+from . import services
+from .models import UseCaseLink
+
+
+class LinkFormSet(forms.BaseInlineFormSet):
+    """Saves inline link edits through the link services, so they are audited and checked."""
+
+    def save_through_services(self, *, actor, use_case) -> None:
+        side = self.fk.name  # "source" or "target": the side this inline is anchored on
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                services.link_delete(actor=actor, link=form.instance)
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed():
+                continue
+            data = {name: form.cleaned_data[name] for name in ("kind", "strength", "rationale")}
+            other = "target" if side == "source" else "source"
+            data[other] = form.cleaned_data[other]
+            if form.instance.pk:
+                services.link_update(actor=actor, link=form.instance, data=data)
+            else:
+                services.link_create(actor=actor, **{side: use_case}, **data)
+
+
+class OutgoingLinkInline(admin.TabularInline):
+    model = UseCaseLink
+    fk_name = "source"
+    formset = LinkFormSet
+    extra = 0
+    fields = ("kind", "target", "strength", "rationale")
+    autocomplete_fields = ("target",)
+    verbose_name = _("link from this use case")
+    verbose_name_plural = _("links from this use case")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target")
+
+
+class IncomingLinkInline(admin.TabularInline):
+    model = UseCaseLink
+    fk_name = "target"
+    formset = LinkFormSet
+    extra = 0
+    fields = ("source", "kind", "strength", "rationale")
+    autocomplete_fields = ("source",)
+    verbose_name = _("link to this use case")
+    verbose_name_plural = _("links to this use case")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+UseCaseAdmin.extensions.inlines += [OutgoingLinkInline, IncomingLinkInline]
+
+
+@admin.register(UseCaseLink)
+class UseCaseLinkAdmin(SimpleHistoryAdmin):
+    list_display = ("source", "kind", "target", "strength", "created_by", "updated_at")
+    list_filter = ("kind", "strength", "source__domain")
+    list_select_related = ("source", "target", "created_by")
+    search_fields = ("source__reference", "source__title", "target__reference", "target__title", "rationale")
+    autocomplete_fields = ("source", "target")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in ("source", "target", "kind", "strength", "rationale")}
+        if change:
+            saved = services.link_update(actor=request.user, link=obj, data=data)
+        else:
+            saved = services.link_create(actor=request.user, **data)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        services.link_delete(actor=request.user, link=obj)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset.select_related("source", "target"):
+            services.link_delete(actor=request.user, link=link)

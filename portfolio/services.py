@@ -1,0 +1,85 @@
+"""Writes for links between use cases."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from domains.events import announce
+from domains.models import UseCase, User
+
+from .choices import LinkKind
+from .models import UseCaseLink
+
+LINK_FIELDS = ("source", "target", "kind", "strength", "rationale")
+
+
+def _save_link(link: UseCaseLink) -> None:
+    link.full_clean()
+    try:
+        # A savepoint, so that a refusal by the database (the dependency-cycle trigger on
+        # PostgreSQL, a concurrent duplicate) leaves the caller's transaction usable.
+        with transaction.atomic():
+            link.save()
+    except IntegrityError as exc:
+        raise ValidationError(_integrity_message(exc)) from exc
+
+
+def _integrity_message(exc: IntegrityError) -> str:
+    text = str(exc)
+    if "dependency cycle" in text:
+        return text.splitlines()[0]
+    if "link_unique" in text:
+        return "These two use cases already have a link of this kind."
+    return f"The link was refused by the database: {text.splitlines()[0]}"
+
+
+def _link_data(link: UseCaseLink) -> dict:
+    return {
+        "source": link.source.reference,
+        "target": link.target.reference,
+        "kind": link.kind,
+        "strength": link.strength,
+    }
+
+
+@transaction.atomic
+def link_create(
+    *,
+    actor: User | None,
+    source: UseCase,
+    target: UseCase,
+    kind: str,
+    strength: int = 2,
+    rationale: str = "",
+) -> UseCaseLink:
+    link = UseCaseLink(
+        source=source, target=target, kind=kind, strength=strength, rationale=rationale, created_by=actor
+    )
+    _save_link(link)
+    announce(actor=actor, action="link.created", target=source, data=_link_data(link))
+    return link
+
+
+@transaction.atomic
+def link_update(*, actor: User | None, link: UseCaseLink, data: dict) -> UseCaseLink:
+    link = UseCaseLink.objects.select_for_update().get(pk=link.pk)
+    unknown = sorted(set(data) - set(LINK_FIELDS))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    for name, value in data.items():
+        setattr(link, name, value)
+    _save_link(link)
+    announce(actor=actor, action="link.updated", target=link.source, data=_link_data(link))
+    return link
+
+
+@transaction.atomic
+def link_delete(*, actor: User | None, link: UseCaseLink) -> None:
+    data = _link_data(link)
+    source = link.source
+    link.delete()
+    announce(actor=actor, action="link.deleted", target=source, data=data)
+
+
+__all__ = ["LinkKind", "link_create", "link_delete", "link_update"]

@@ -1,0 +1,106 @@
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from domains.choices import AITechnique, Ambition, FoundationKind, RiskTier, Sourcing
+from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
+from portfolio.models import UseCaseLink
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save(update_fields=["password"])
+
+
+def function(slug: str = "marketing") -> BusinessFunction:
+    """Business functions come from a data migration; tests pick them by slug."""
+    return BusinessFunction.objects.get(slug=slug)
+
+
+class DomainFactory(DjangoModelFactory):
+    class Meta:
+        model = Domain
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Domain {n}")
+    slug = factory.Sequence(lambda n: f"domain-{n}")
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+    function = factory.LazyFunction(lambda: function("marketing"))
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)
+
+
+class FoundationFactory(DjangoModelFactory):
+    class Meta:
+        model = Foundation
+
+    name = factory.Sequence(lambda n: f"Foundation {n}")
+    slug = factory.Sequence(lambda n: f"foundation-{n}")
+    kind = FoundationKind.DATA_SOURCE
+    readiness = 3
+
+
+class UseCaseFactory(DjangoModelFactory):
+    """A use case with every field a submission needs filled in."""
+
+    class Meta:
+        model = UseCase
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Use case {n}")
+    domain = factory.SubFactory(DomainFactory)
+    team = factory.SubFactory(TeamFactory)
+    owner = factory.SubFactory(UserFactory)
+    problem_statement = "Customers abandon 30% of baskets at delivery-slot selection."
+    proposed_solution = "Predict slot availability and propose the best three slots."
+    ambition = Ambition.TRANSFORMATION
+    journey_stages = factory.LazyFunction(lambda: ["choose", "purchase"])
+    ai_technique = AITechnique.CLASSICAL_ML
+    business_value = 4
+    feasibility = 3
+    data_readiness = 3
+    estimated_annual_benefit = Decimal("250000")
+    estimated_annual_cost = Decimal("80000")
+    risk_tier = RiskTier.MINIMAL
+    sourcing = Sourcing.IN_HOUSE
+
+    @factory.post_generation
+    def functions(self, create, extracted, **kwargs):
+        if create:
+            self.functions.set(extracted if extracted is not None else [function("marketing")])
+
+
+class UseCaseLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = UseCaseLink
+
+    source = factory.SubFactory(UseCaseFactory)
+    target = factory.SubFactory(UseCaseFactory)
+    kind = UseCaseLink.Kind.REINFORCES
+    strength = 2
