@@ -147,6 +147,9 @@ class ReferenceSequence(models.Model):
     name = models.CharField(max_length=50, primary_key=True)
     last_value = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"
+
     @classmethod
     def reserve(cls, name: str, count: int = 1) -> range:
         """Reserve `count` consecutive numbers; returns them as a range."""
@@ -155,7 +158,6 @@ class ReferenceSequence(models.Model):
             cls.objects.filter(name=name).update(last_value=F("last_value") + count)
             last = cls.objects.values_list("last_value", flat=True).get(name=name)
         return range(last - count + 1, last + 1)
-
 
 def format_reference(number: int) -> str:
     return f"{REFERENCE_PREFIX}{number:04d}"

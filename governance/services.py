@@ -13,10 +13,7 @@ from .models import AuditEvent
 
 def audit_record(*, actor: User | None, action: str, target, data: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event to the audit trail. Call it inside the transaction of the write it records."""
-    if isinstance(target, UseCase):
-        use_case_id = target.pk
-    else:
-        use_case_id = getattr(target, "use_case_id", None)
+    use_case_id = target.pk if isinstance(target, UseCase) else getattr(target, "use_case_id", None)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.get_username() if actor is not None and actor.pk else "system"),
