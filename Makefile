@@ -42,7 +42,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m tests.benchmarks $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A config.celery_app worker --loglevel=info

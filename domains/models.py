@@ -159,6 +159,7 @@ class ReferenceSequence(models.Model):
             last = cls.objects.values_list("last_value", flat=True).get(name=name)
         return range(last - count + 1, last + 1)
 
+
 def format_reference(number: int) -> str:
     return f"{REFERENCE_PREFIX}{number:04d}"
 
@@ -296,6 +297,7 @@ class UseCase(TimeStampedModel):
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("use case")
+        permissions = [("view_all_drafts", "Can see the drafts of every team")]
         indexes = [models.Index(fields=["updated_at", "id"], name="usecase_updated_id_idx")]
         constraints = [
             _score_constraint("business_value", _("Business value must be between 1 and 5.")),
@@ -343,16 +345,19 @@ class UseCase(TimeStampedModel):
         return self.estimated_annual_benefit - self.estimated_annual_cost
 
     def missing_for_submission(self) -> list[str]:
-        """Verbose names of the required fields still empty, in form order."""
+        """Names of the required fields still empty, in form order (`field_label` gives labels)."""
         missing = []
         for name in self.REQUIRED_FOR_SUBMISSION:
-            field = self._meta.get_field(name)
-            value = getattr(self, field.attname)
+            value = getattr(self, self._meta.get_field(name).attname)
             if value is None or value == "":
-                missing.append(str(field.verbose_name))
+                missing.append(name)
         if self.pk and not self.functions.exists():
-            missing.append(str(self._meta.get_field("functions").verbose_name))
+            missing.append("functions")
         return missing
+
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        return str(cls._meta.get_field(name).verbose_name)
 
 
 class UseCaseFoundation(TimeStampedModel):

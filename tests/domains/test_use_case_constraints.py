@@ -115,9 +115,15 @@ def test_references_are_assigned_in_sequence_and_never_reused():
     assert int(third.reference[3:]) == int(first.reference[3:]) + 2
 
 
-def test_missing_for_submission_lists_empty_required_fields_by_label():
+def test_missing_for_submission_lists_empty_required_fields_in_form_order():
     use_case = UseCaseFactory(proposed_solution="", business_value=None, functions=[])
-    assert use_case.missing_for_submission() == ["proposed solution", "business value", "functions involved"]
+    missing = use_case.missing_for_submission()
+    assert missing == ["proposed_solution", "business_value", "functions"]
+    assert [UseCase.field_label(name) for name in missing] == [
+        "proposed solution",
+        "business value",
+        "functions involved",
+    ]
 
 
 def test_status_cannot_be_set_through_the_service():
