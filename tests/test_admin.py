@@ -87,3 +87,45 @@ def test_use_case_changelist_query_count_does_not_grow_with_rows(admin_client):
     with_200 = _changelist_queries(admin_client, 200)
     assert with_10 == with_200
     assert with_200 <= 15
+
+
+def test_admin_edit_and_inline_link_go_through_the_services_and_are_audited(demo, admin_client, staff_user):
+    from governance.models import AuditEvent
+    from tests.admin_forms import admin_change_form_data
+
+    use_case = UseCase.objects.filter(status="draft").order_by("pk").first()
+    other = UseCase.objects.exclude(pk=use_case.pk).filter(status="draft").order_by("pk").first()
+    url = _admin_url(UseCase, "change", use_case.pk)
+    data = admin_change_form_data(admin_client.get(url))
+    data["title"] = "Renamed by the committee"
+    index = int(data["outgoing_links-TOTAL_FORMS"])
+    data["outgoing_links-TOTAL_FORMS"] = index + 1
+    data.update({f"outgoing_links-{index}-kind": "depends_on", f"outgoing_links-{index}-target": other.pk})
+    data[f"outgoing_links-{index}-strength"] = 3
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    use_case.refresh_from_db()
+    assert use_case.title == "Renamed by the committee"
+    assert UseCaseLink.objects.filter(source=use_case, target=other, kind="depends_on", strength=3).exists()
+    actions = set(AuditEvent.objects.filter(use_case=use_case, actor=staff_user).values_list("action", flat=True))
+    assert actions == {"use_case.updated", "link.created"}
+
+
+def test_admin_shows_a_dependency_cycle_as_a_form_error(demo, admin_client):
+    from tests.admin_forms import admin_change_form_data
+
+    link = UseCaseLink.objects.filter(kind="depends_on").select_related("source", "target").order_by("pk").first()
+    url = _admin_url(UseCase, "change", link.target.pk)
+    data = admin_change_form_data(admin_client.get(url))
+    index = int(data["outgoing_links-TOTAL_FORMS"])
+    data["outgoing_links-TOTAL_FORMS"] = index + 1
+    data.update({f"outgoing_links-{index}-kind": "depends_on", f"outgoing_links-{index}-target": link.source.pk})
+    data[f"outgoing_links-{index}-strength"] = 2
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This dependency would close a cycle" in response.content.decode()
+    assert not UseCaseLink.objects.filter(source=link.target, target=link.source, kind="depends_on").exists()
