@@ -178,8 +178,12 @@ class PrivateBroker:
 
 
 def _reset_producers(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget pooled connections so the next publish connects to the broker now configured. kombu
+    keeps producer pools in a global registry keyed by broker URL: reset it too, or a pool closed
+    here would be handed out again for the same URL."""
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -63,8 +63,8 @@ def celery_worker(worker_env, tmp_path):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_delivers_the_submission_notifications(world, worker_env, celery_worker, tmp_path):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_delivers_the_submission_notifications(worker_env, celery_worker, world, tmp_path):
     _, mail_dir = worker_env
 
     services.use_case_submit(actor=world.team_member, use_case=world.use_case)
