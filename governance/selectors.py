@@ -199,7 +199,7 @@ def use_case_timeline(*, use_case: UseCase) -> list[TimelineEntry]:
         else:
             kind = TimelineKind.FIELD_CHANGE
             details = ", ".join(f"{k}: {v}" for k, v in sorted(event.data.items()) if not isinstance(v, dict | list))
-            text = event.action.replace("_", " ").replace(".", ": ") + (f" ({details})" if details else "")
+            text = event.action.replace("_", " ").replace(".", " ").capitalize() + (f" ({details})" if details else "")
         entries.append(
             TimelineEntry(
                 when=event.created_at,

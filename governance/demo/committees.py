@@ -21,7 +21,7 @@ def load_committees(report, users: dict, user_rows: Iterable[dict], functions: d
     "member", "secretary" or empty)."""
     committee, created = Committee.objects.get_or_create(
         name=DEMO_COMMITTEE,
-        defaults={"mandate": DEMO_MANDATE, "covers_all_domains": True, "quorum_votes": 3, "quorum_functions": 2},
+        defaults={"mandate": DEMO_MANDATE, "covers_all_domains": True, "quorum_votes": 3, "quorum_functions": 3},
     )
     report.count("committees", created)
     open_members = set(
