@@ -179,7 +179,7 @@ def _transition_text(event: AuditEvent) -> str:
         "source": Status(event.data["from"]).label if event.data.get("from") in Status.values else "",
         "target": Status(event.data["to"]).label if event.data.get("to") in Status.values else "",
     }
-    if event.data.get("comment"):
+    if event.data.get("comment") and action != "request_changes":  # listed with its change request
         text += f" - {event.data['comment']}"
     return text
 
