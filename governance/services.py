@@ -100,6 +100,9 @@ def _current_round(use_case: UseCase) -> ReviewRound:
         .first()
     )
     if review_round is None:
+        from .workflow import require_committee
+
+        require_committee(use_case)
         last = ReviewRound.objects.filter(use_case=use_case).order_by("-number").values_list("number", flat=True)
         review_round = ReviewRound.objects.create(
             use_case=use_case, committee=committee_for(use_case), number=(last.first() or 0) + 1
@@ -185,9 +188,8 @@ def use_case_withdraw(*, actor: User, use_case: UseCase) -> UseCase:
 def use_case_start_review(*, actor: User, use_case: UseCase) -> UseCase:
     """Submitted -> in review, opening a new review round in which each member votes once."""
     _, locked = _begin(actor=actor, use_case=use_case, action="start_review")
-    committee = committee_for(locked)
-    last = ReviewRound.objects.filter(use_case=locked).order_by("-number").values_list("number", flat=True).first()
-    review_round = ReviewRound.objects.create(use_case=locked, committee=committee, number=(last or 0) + 1)
+    review_round = _current_round(locked)
+    committee = review_round.committee
     return _move(
         actor=actor,
         original=use_case,

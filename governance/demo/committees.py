@@ -40,3 +40,20 @@ def load_committees(report, users: dict, user_rows: Iterable[dict], functions: d
         open_members.add(user.pk)
         report.count("committee memberships", True)
     return committee
+
+
+def open_seeded_review_rounds(report) -> None:
+    """Demo use cases are put "in review" as data, not through the workflow: give each the open
+    review round the workflow would have opened, so members can vote and meetings list them."""
+    from domains.choices import Status
+    from domains.models import UseCase
+    from governance.models import ReviewRound
+    from governance.selectors import committee_for
+
+    without_round = UseCase.objects.filter(status=Status.IN_REVIEW).exclude(review_rounds__closed_at__isnull=True)
+    for use_case in without_round.select_related("domain").order_by("pk"):
+        committee = committee_for(use_case)
+        if committee is None:
+            continue
+        ReviewRound.objects.create(use_case=use_case, committee=committee, number=use_case.review_rounds.count() + 1)
+        report.count("review rounds", True)
