@@ -45,12 +45,15 @@ def load_committees(report, users: dict, user_rows: Iterable[dict], functions: d
 def open_seeded_review_rounds(report) -> None:
     """Demo use cases are put "in review" as data, not through the workflow: give each the open
     review round the workflow would have opened, so members can vote and meetings list them."""
+    from django.db.models import Exists, OuterRef
+
     from domains.choices import Status
     from domains.models import UseCase
     from governance.models import ReviewRound
     from governance.selectors import committee_for
 
-    without_round = UseCase.objects.filter(status=Status.IN_REVIEW).exclude(review_rounds__closed_at__isnull=True)
+    open_round = ReviewRound.objects.filter(use_case=OuterRef("pk"), closed_at__isnull=True)
+    without_round = UseCase.objects.filter(~Exists(open_round), status=Status.IN_REVIEW)
     for use_case in without_round.select_related("domain").order_by("pk"):
         committee = committee_for(use_case)
         if committee is None:
