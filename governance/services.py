@@ -1,14 +1,66 @@
-"""Writes for governance."""
+"""Writes for governance: the audit trail, the approval workflow, votes and decisions, meetings and
+the notification outbox.
+
+Every workflow service: one transaction; lock the use case row (select_for_update) and re-check its
+state after the lock; check who may; check preconditions; write; append one audit event; write the
+notifications it causes as outbox rows in the same transaction, and hand them to Celery after
+commit (a broker that is down leaves them pending for the sweeper, it never fails the write).
+"""
 
 from __future__ import annotations
 
+import datetime
+import logging
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from domains.choices import Status
+from domains.exceptions import BusinessRuleError
 from domains.models import UseCase, User
 
-from .models import AuditEvent
+from .choices import (
+    VOTE_CHOICES_NEEDING_COMMENT,
+    VOTING_ROLES,
+    DecisionOutcome,
+    NotificationKind,
+    NotificationStatus,
+    RoundClosure,
+    VoteChoice,
+)
+from .exceptions import QuorumNotMet
+from .models import (
+    AgendaItem,
+    AuditEvent,
+    ChangeRequest,
+    Committee,
+    CommitteeMembership,
+    Decision,
+    Meeting,
+    Notification,
+    ReviewRound,
+    Vote,
+)
+from .selectors import active_membership, committee_for, committee_members, round_quorum
+
+logger = logging.getLogger(__name__)
+
+# Delivery: attempts before a notification is marked failed, and the backoff between them.
+NOTIFICATION_MAX_ATTEMPTS = 6
+NOTIFICATION_BACKOFF_BASE_SECONDS = 30
+NOTIFICATION_BACKOFF_MAX_SECONDS = 60 * 60
+# A row left "sending" longer than this was claimed by a worker that died (the task time limit is
+# shorter), so the sweeper hands it out again.
+NOTIFICATION_CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 
 
 def audit_record(*, actor: User | None, action: str, target, data: dict[str, Any] | None = None) -> AuditEvent:
@@ -24,3 +76,561 @@ def audit_record(*, actor: User | None, action: str, target, data: dict[str, Any
         use_case_id=use_case_id,
         data=data or {},
     )
+
+
+# Workflow -----------------------------------------------------------------------------------------
+
+
+def _lock(use_case: UseCase) -> UseCase:
+    return UseCase.objects.select_for_update().select_related("domain", "team").get(pk=use_case.pk)
+
+
+def _refuse(actor, transition, use_case: UseCase) -> PermissionDenied:
+    from .workflow import who_may
+
+    return PermissionDenied(
+        gettext('Only %(who)s may "%(action)s" %(reference)s.')
+        % {"who": who_may(transition), "action": transition.label, "reference": use_case.reference}
+    )
+
+
+def _begin(*, actor, use_case: UseCase, action: str):
+    """Lock, then check state, permission and preconditions, in that order."""
+    from .workflow import check_state, get_transition, may
+
+    transition = get_transition(action)
+    locked = _lock(use_case)
+    check_state(locked, transition)
+    if not may(actor, transition, locked):
+        raise _refuse(actor, transition, locked)
+    for precondition in transition.preconditions:
+        precondition(locked)
+    return transition, locked
+
+
+def _move(*, actor, original: UseCase, locked: UseCase, action: str, target: str, data: dict | None = None):
+    """Write the new state and its audit event; mirror the state on the caller's instance."""
+    source = locked.status
+    locked.status = target
+    locked.status_changed_at = timezone.now()
+    locked._history_user = actor
+    locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+    audit_record(
+        actor=actor, action=f"workflow.{action}", target=locked, data={"from": source, "to": target, **(data or {})}
+    )
+    original.status, original.status_changed_at = locked.status, locked.status_changed_at
+    return locked
+
+
+def _close_open_round(use_case: UseCase, reason: str) -> ReviewRound | None:
+    review_round = ReviewRound.objects.select_for_update().filter(use_case=use_case, closed_at__isnull=True).first()
+    if review_round is not None:
+        review_round.closed_at, review_round.closed_reason = timezone.now(), reason
+        review_round.save(update_fields=["closed_at", "closed_reason"])
+    return review_round
+
+
+def _require_text(field: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [message]})
+    return value
+
+
+@transaction.atomic
+def use_case_submit(*, actor: User, use_case: UseCase) -> UseCase:
+    """Draft or changes requested -> submitted. The team's answers to open change requests are in
+    the resubmitted content, so those requests are marked resolved."""
+    _, locked = _begin(actor=actor, use_case=use_case, action="submit")
+    resubmission = locked.status == Status.CHANGES_REQUESTED
+    ChangeRequest.objects.filter(use_case=locked, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    _move(actor=actor, original=use_case, locked=locked, action="submit", target=Status.SUBMITTED)
+    committee = committee_for(locked)
+    _notify_committee_of_submission(use_case=locked, committee=committee, actor=actor, resubmission=resubmission)
+    return locked
+
+
+@transaction.atomic
+def use_case_withdraw(*, actor: User, use_case: UseCase) -> UseCase:
+    _, locked = _begin(actor=actor, use_case=use_case, action="withdraw")
+    _close_open_round(locked, RoundClosure.WITHDRAWN)
+    return _move(actor=actor, original=use_case, locked=locked, action="withdraw", target=Status.DRAFT)
+
+
+@transaction.atomic
+def use_case_start_review(*, actor: User, use_case: UseCase) -> UseCase:
+    """Submitted -> in review, opening a new review round in which each member votes once."""
+    _, locked = _begin(actor=actor, use_case=use_case, action="start_review")
+    committee = committee_for(locked)
+    last = ReviewRound.objects.filter(use_case=locked).order_by("-number").values_list("number", flat=True).first()
+    review_round = ReviewRound.objects.create(use_case=locked, committee=committee, number=(last or 0) + 1)
+    return _move(
+        actor=actor,
+        original=use_case,
+        locked=locked,
+        action="start_review",
+        target=Status.IN_REVIEW,
+        data={"round": review_round.number, "committee": committee.name},
+    )
+
+
+@transaction.atomic
+def use_case_request_changes(*, actor: User, use_case: UseCase, comment: str) -> ChangeRequest:
+    """In review -> changes requested: ends the review round; the team edits and resubmits."""
+    transition, locked = _begin(actor=actor, use_case=use_case, action="request_changes")
+    comment = _require_text("comment", comment, gettext("Say what the team should change."))
+    review_round = _close_open_round(locked, RoundClosure.CHANGES_REQUESTED)
+    if review_round is None:  # in review always has an open round; a hand-seeded state may not
+        raise BusinessRuleError(gettext("%(reference)s has no open review round.") % {"reference": locked.reference})
+    change = ChangeRequest.objects.create(use_case=locked, round=review_round, author=actor, comment=comment)
+    _move(
+        actor=actor,
+        original=use_case,
+        locked=locked,
+        action="request_changes",
+        target=Status.CHANGES_REQUESTED,
+        data={"comment": comment, "round": review_round.number, "change_request": change.pk},
+    )
+    _notify_team(
+        use_case=locked,
+        kind=NotificationKind.CHANGES_REQUESTED,
+        subject=gettext("%(reference)s: the committee requests changes") % {"reference": locked.reference},
+        body=gettext("%(actor)s asked for changes to %(use_case)s:\n\n%(comment)s\n\nEdit it and submit it again.")
+        % {"actor": _name(actor), "use_case": locked, "comment": comment},
+    )
+    return change
+
+
+@transaction.atomic
+def vote_cast(*, actor: User, use_case: UseCase, choice: str, comment: str = "") -> Vote:
+    """One vote per voting member (chair or member) per review round, while the use case is in review."""
+    from .workflow import wrong_state
+
+    if choice not in VoteChoice.values:
+        raise ValidationError(
+            {"choice": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(VoteChoice.values)}]}
+        )
+    locked = _lock(use_case)
+    if locked.status != Status.IN_REVIEW:
+        raise wrong_state(locked, gettext("Vote"))
+    review_round = ReviewRound.objects.select_related("committee").get(use_case=locked, closed_at__isnull=True)
+    membership = active_membership(user=actor, committee=review_round.committee) if actor.is_authenticated else None
+    if membership is None or membership.role not in VOTING_ROLES:
+        raise PermissionDenied(
+            gettext("Only the chair and the members of %(committee)s vote on %(reference)s.")
+            % {"committee": review_round.committee, "reference": locked.reference}
+        )
+    if choice in VOTE_CHOICES_NEEDING_COMMENT:
+        comment = _require_text("comment", comment, gettext("Say why: a vote against needs a comment."))
+    if Vote.objects.filter(round=review_round, voter=actor).exists():
+        raise BusinessRuleError(
+            gettext("You have already voted in review round %(round)d of %(reference)s.")
+            % {"round": review_round.number, "reference": locked.reference},
+            code="already_voted",
+        )
+    vote = Vote.objects.create(
+        round=review_round, voter=actor, function=membership.function, choice=choice, comment=(comment or "").strip()
+    )
+    audit_record(
+        actor=actor,
+        action="vote.cast",
+        target=locked,
+        data={"vote": vote.pk, "round": review_round.number, "choice": choice, "function": membership.function.slug},
+    )
+    return vote
+
+
+def _quorum_message(quorum) -> str:
+    parts = []
+    if quorum.votes_missing:
+        parts.append(
+            gettext("%(missing)d more vote(s) needed (%(counted)d of %(needed)d cast, abstentions excluded)")
+            % {"missing": quorum.votes_missing, "counted": quorum.votes_counted, "needed": quorum.votes_needed}
+        )
+    if quorum.functions_missing:
+        text = gettext("%(missing)d more function(s) needed among the votes (%(have)d of %(needed)d)") % {
+            "missing": quorum.functions_missing,
+            "have": len(quorum.functions_voted),
+            "needed": quorum.functions_needed,
+        }
+        if quorum.functions_not_voted:
+            text += gettext("; not yet voted: %(functions)s") % {"functions": ", ".join(quorum.functions_not_voted)}
+        parts.append(text)
+    return gettext("Quorum not met: %(parts)s.") % {"parts": "; ".join(parts)}
+
+
+@transaction.atomic
+def use_case_decide(*, actor: User, use_case: UseCase, outcome: str, rationale: str, conditions: str = "") -> Decision:
+    """The chair records the committee's decision on the current round's votes: in review ->
+    approved or rejected, if the votes meet the committee's quorum and function diversity."""
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError(
+            {"outcome": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(DecisionOutcome.values)}]}
+        )
+    action = "approve" if outcome == DecisionOutcome.APPROVED else "reject"
+    _, locked = _begin(actor=actor, use_case=use_case, action=action)
+    rationale = _require_text("rationale", rationale, gettext("A decision needs a rationale."))
+    review_round = (
+        ReviewRound.objects.select_for_update().select_related("committee").get(use_case=locked, closed_at__isnull=True)
+    )
+    quorum = round_quorum(review_round=review_round)
+    if not quorum.is_met:
+        raise QuorumNotMet(
+            _quorum_message(quorum),
+            votes_missing=quorum.votes_missing,
+            functions_missing=quorum.functions_missing,
+            functions_not_voted=quorum.functions_not_voted,
+        )
+    decision = Decision.objects.create(
+        use_case=locked,
+        round=review_round,
+        outcome=outcome,
+        rationale=rationale,
+        conditions=(conditions or "").strip(),
+        decided_by=actor,
+    )
+    decision.votes.set(review_round.votes.all())
+    review_round.closed_at, review_round.closed_reason = timezone.now(), RoundClosure.DECIDED
+    review_round.save(update_fields=["closed_at", "closed_reason"])
+    _move(
+        actor=actor,
+        original=use_case,
+        locked=locked,
+        action=action,
+        target=outcome,
+        data={"decision": decision.pk, "round": review_round.number, "rationale": rationale},
+    )
+    body = gettext("The committee decided on %(use_case)s: %(outcome)s.\n\nRationale: %(rationale)s") % {
+        "use_case": locked,
+        "outcome": decision.get_outcome_display(),
+        "rationale": rationale,
+    }
+    if decision.conditions:
+        body += "\n\n" + gettext("Conditions: %(conditions)s") % {"conditions": decision.conditions}
+    _notify_team(
+        use_case=locked,
+        kind=NotificationKind.DECISION,
+        subject=gettext("%(reference)s: %(outcome)s by the committee")
+        % {"reference": locked.reference, "outcome": decision.get_outcome_display()},
+        body=body,
+    )
+    return decision
+
+
+def _previous_state(use_case: UseCase) -> str:
+    """The state a held use case returns to: the one recorded when it was put on hold."""
+    from .workflow import HOLDABLE_STATES
+
+    event = (
+        AuditEvent.objects.filter(use_case=use_case, action="workflow.put_on_hold")
+        .order_by("-created_at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    previous = (event or {}).get("from")
+    if previous in HOLDABLE_STATES:
+        return previous
+    # No record (a state seeded by a data load): an open round means it was in review.
+    if ReviewRound.objects.filter(use_case=use_case, closed_at__isnull=True).exists():
+        return Status.IN_REVIEW
+    return Status.SUBMITTED
+
+
+@transaction.atomic
+def use_case_transition(*, actor: User, use_case: UseCase, action: str, comment: str = "") -> UseCase:
+    """The generic entry: any action of the workflow table by name. Actions with their own inputs
+    go to their own service; approve and reject need a decision (use_case_decide)."""
+    from .workflow import get_transition
+
+    transition = get_transition(action)
+    if action == "submit":
+        return use_case_submit(actor=actor, use_case=use_case)
+    if action == "withdraw":
+        return use_case_withdraw(actor=actor, use_case=use_case)
+    if action == "start_review":
+        return use_case_start_review(actor=actor, use_case=use_case)
+    if action == "request_changes":
+        use_case_request_changes(actor=actor, use_case=use_case, comment=comment)
+        return use_case
+    if transition.needs_decision:
+        raise BusinessRuleError(
+            gettext('"%(action)s" is recorded as a decision of the chair with a rationale: use decide.')
+            % {"action": transition.label},
+            code="needs_decision",
+        )
+    _, locked = _begin(actor=actor, use_case=use_case, action=action)
+    target = _previous_state(locked) if transition.target is None else transition.target
+    data = {"comment": comment.strip()} if comment and comment.strip() else {}
+    return _move(actor=actor, original=use_case, locked=locked, action=action, target=target, data=data)
+
+
+# Meetings -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_prepare_next(*, actor: User, committee: Committee, date: datetime.date) -> Meeting:
+    """Create (or complete) the committee's meeting on `date` with every use case it has in review
+    on the agenda, oldest in review first. Running it again only appends what is new."""
+    if not CommitteeMembership.objects.active().filter(committee=committee, user=actor).exists():
+        raise PermissionDenied(
+            gettext("Only members of %(committee)s prepare its meetings.") % {"committee": committee}
+        )
+    if date < timezone.localdate():
+        raise ValidationError({"date": [gettext("The next meeting cannot be in the past.")]})
+    meeting, _ = Meeting.objects.select_for_update().get_or_create(committee=committee, date=date)
+    on_agenda = set(meeting.items.values_list("use_case_id", flat=True))
+    last = meeting.items.order_by("-position").values_list("position", flat=True).first() or 0
+    in_review = (
+        UseCase.objects.filter(
+            status=Status.IN_REVIEW, review_rounds__closed_at__isnull=True, review_rounds__committee=committee
+        )
+        .exclude(pk__in=on_agenda)
+        .order_by(F("status_changed_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)
+    )
+    new_items = [
+        AgendaItem(meeting=meeting, use_case_id=pk, position=last + index) for index, pk in enumerate(in_review, 1)
+    ]
+    AgendaItem.objects.bulk_create(new_items)
+    audit_record(
+        actor=actor,
+        action="meeting.prepared",
+        target=meeting,
+        data={"date": date.isoformat(), "added": [item.use_case_id for item in new_items]},
+    )
+    return meeting
+
+
+# Notifications (the outbox) -----------------------------------------------------------------------
+
+
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else gettext("system")
+
+
+def notification_enqueue(
+    *,
+    kind: str,
+    recipients: Iterable[User],
+    subject: str,
+    body: str,
+    use_case: UseCase | None = None,
+    dedupe_key_for=None,
+) -> list[Notification]:
+    """Write one outbox row per recipient with an email, in the caller's transaction, and hand them
+    to Celery after commit. `dedupe_key_for(user)` makes a row unique (reminders): an existing row
+    with that key is kept and not sent again."""
+    rows = []
+    seen: set[str] = set()
+    for user in recipients:
+        if not user.email or user.email in seen:
+            continue
+        seen.add(user.email)
+        values = {
+            "kind": kind,
+            "recipient": user,
+            "email": user.email,
+            "subject": subject[:200],
+            "body": body,
+            "use_case": use_case,
+        }
+        if dedupe_key_for is None:
+            rows.append(Notification.objects.create(**values))
+            continue
+        notification, created = Notification.objects.get_or_create(dedupe_key=dedupe_key_for(user), defaults=values)
+        if created:
+            rows.append(notification)
+    if rows:
+        transaction.on_commit(partial(notifications_dispatch, [row.pk for row in rows]))
+    return rows
+
+
+def notifications_dispatch(notification_ids: list[int]) -> int:
+    """Hand notifications to the broker. Runs after commit: a broker that is down is logged and the
+    rows stay pending; the periodic sweeper sends them when it is back. Returns how many were queued."""
+    from .tasks import deliver_notification_task
+
+    queued = 0
+    for notification_id in notification_ids:
+        try:
+            deliver_notification_task.delay(notification_id)
+        except Exception as exc:  # the broker, not the user's write, failed: leave the row pending
+            logger.warning("Notification %s left pending, broker unavailable: %s", notification_id, exc)
+            break
+        queued += 1
+    return queued
+
+
+def _team_recipients(use_case: UseCase) -> list[User]:
+    members = list(use_case.team.members.order_by("username"))
+    if use_case.owner_id not in {m.pk for m in members}:
+        members.insert(0, use_case.owner)
+    return members
+
+
+def _notify_team(*, use_case: UseCase, kind: str, subject: str, body: str) -> list[Notification]:
+    return notification_enqueue(
+        kind=kind, recipients=_team_recipients(use_case), subject=subject, body=body, use_case=use_case
+    )
+
+
+def _notify_committee_of_submission(*, use_case: UseCase, committee: Committee, actor, resubmission: bool):
+    members = [m.user for m in committee_members(committee=committee)]
+    if resubmission:
+        subject = gettext("%(reference)s resubmitted for review") % {"reference": use_case.reference}
+    else:
+        subject = gettext("%(reference)s submitted for review") % {"reference": use_case.reference}
+    body = gettext("%(actor)s submitted %(use_case)s (%(domain)s, team %(team)s) to %(committee)s.") % {
+        "actor": _name(actor),
+        "use_case": use_case,
+        "domain": use_case.domain,
+        "team": use_case.team,
+        "committee": committee,
+    }
+    return notification_enqueue(
+        kind=NotificationKind.SUBMITTED, recipients=members, subject=subject, body=body, use_case=use_case
+    )
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    seconds = min(NOTIFICATION_BACKOFF_MAX_SECONDS, NOTIFICATION_BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return datetime.timedelta(seconds=seconds)
+
+
+class NotificationDeliveryFailed(Exception):
+    def __init__(self, message: str, *, retry_in: datetime.timedelta | None):
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one notification if nobody else has: claim it with a conditional update (pending, or
+    left "sending" by a dead worker), send, mark sent. Returns False when there was nothing to do
+    (already sent, or claimed by someone else). A failed send returns the row to pending with a
+    backoff and raises NotificationDeliveryFailed; after the last attempt the row is failed."""
+    now = timezone.now()
+    claimable = Q(status=NotificationStatus.PENDING) | Q(
+        status=NotificationStatus.SENDING, claimed_at__lt=now - NOTIFICATION_CLAIM_TIMEOUT
+    )
+    claimed = (
+        Notification.objects.filter(claimable, pk=notification_id)
+        .filter(Q(status=NotificationStatus.SENDING) | Q(next_attempt_at__lte=now))
+        .update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.email])
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if notification.attempts >= NOTIFICATION_MAX_ATTEMPTS:
+            Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
+                status=NotificationStatus.FAILED, last_error=error, claimed_at=None
+            )
+            raise NotificationDeliveryFailed(error, retry_in=None) from exc
+        retry_in = _backoff(notification.attempts)
+        Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.PENDING, last_error=error, claimed_at=None, next_attempt_at=now + retry_in
+        )
+        raise NotificationDeliveryFailed(error, retry_in=retry_in) from exc
+    Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""
+    )
+    return True
+
+
+def notifications_due(*, limit: int, grace: datetime.timedelta = datetime.timedelta(0)) -> list[int]:
+    """Ids of rows to hand out again: pending and due (older than `grace`, so rows just handed to the
+    broker by their own transaction are not doubled), or claimed by a worker that died."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(
+            Q(status=NotificationStatus.PENDING, next_attempt_at__lte=now - grace, created_at__lte=now - grace)
+            | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - NOTIFICATION_CLAIM_TIMEOUT)
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def notifications_remind_overdue_reviews(*, days: int, now: datetime.datetime | None = None) -> list[Notification]:
+    """Once a day: tell each committee's members which of its use cases have been in review longer
+    than `days` days. One email per member per day; a second run the same day adds nothing."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    cutoff = now - datetime.timedelta(days=days)
+    rounds = (
+        ReviewRound.objects.filter(
+            closed_at__isnull=True, use_case__status=Status.IN_REVIEW, use_case__status_changed_at__lte=cutoff
+        )
+        .select_related("use_case", "committee")
+        .order_by("committee_id", "use_case__status_changed_at", "use_case_id")
+    )
+    by_committee: dict[int, list[ReviewRound]] = {}
+    for review_round in rounds:
+        by_committee.setdefault(review_round.committee_id, []).append(review_round)
+    created = []
+    for committee_id, waiting in by_committee.items():
+        committee = waiting[0].committee
+        lines = "\n".join(
+            gettext("- %(use_case)s, in review since %(since)s")
+            % {"use_case": r.use_case, "since": timezone.localtime(r.use_case.status_changed_at).date().isoformat()}
+            for r in waiting
+        )
+        created += notification_enqueue(
+            kind=NotificationKind.REVIEW_OVERDUE,
+            recipients=[m.user for m in committee_members(committee=committee)],
+            subject=gettext("%(count)d use case(s) waiting in review for more than %(days)d days")
+            % {"count": len(waiting), "days": days},
+            body=gettext("These use cases of %(committee)s are waiting for a decision:\n\n%(lines)s")
+            % {"committee": committee, "lines": lines},
+            dedupe_key_for=lambda user, cid=committee_id: f"review-overdue:{today.isoformat()}:{cid}:{user.pk}",
+        )
+    return created
+
+
+@transaction.atomic
+def notifications_remind_missing_votes(*, days_before: int, today: datetime.date | None = None) -> list[Notification]:
+    """For every meeting in the next `days_before` days: remind each voting member who has not yet
+    voted on agenda use cases still in review. Once per member per meeting."""
+    today = today or timezone.localdate()
+    meetings = (
+        Meeting.objects.filter(date__gte=today, date__lte=today + datetime.timedelta(days=days_before))
+        .select_related("committee")
+        .order_by("date", "pk")
+    )
+    created = []
+    for meeting in meetings:
+        rounds = list(
+            ReviewRound.objects.filter(
+                closed_at__isnull=True,
+                use_case__status=Status.IN_REVIEW,
+                use_case__agenda_items__meeting=meeting,
+            )
+            .select_related("use_case")
+            .order_by("use_case__agenda_items__position")
+        )
+        if not rounds:
+            continue
+        voted = set(Vote.objects.filter(round__in=rounds).values_list("round_id", "voter_id"))
+        for membership in (
+            CommitteeMembership.objects.active(today)
+            .voting()
+            .filter(committee=meeting.committee)
+            .select_related("user")
+            .order_by("user__username")
+        ):
+            pending = [r.use_case for r in rounds if (r.pk, membership.user_id) not in voted]
+            if not pending:
+                continue
+            created += notification_enqueue(
+                kind=NotificationKind.VOTE_REMINDER,
+                recipients=[membership.user],
+                subject=gettext("Your vote is awaited before the meeting of %(date)s") % {"date": meeting.date},
+                body=gettext("You have not yet voted on:\n\n%(lines)s")
+                % {"lines": "\n".join(f"- {use_case}" for use_case in pending)},
+                dedupe_key_for=lambda user, mid=meeting.pk: f"vote-reminder:{mid}:{user.pk}",
+            )
+    return created

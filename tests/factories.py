@@ -104,3 +104,26 @@ class UseCaseLinkFactory(DjangoModelFactory):
     target = factory.SubFactory(UseCaseFactory)
     kind = UseCaseLink.Kind.REINFORCES
     strength = 2
+
+
+class CommitteeFactory(DjangoModelFactory):
+    """A committee covering every domain unless told otherwise; quorum 3 votes from 2 functions."""
+
+    class Meta:
+        model = "governance.Committee"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Committee {n}")
+    covers_all_domains = True
+    quorum_votes = 3
+    quorum_functions = 2
+
+
+class CommitteeMembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = "governance.CommitteeMembership"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    user = factory.SubFactory(UserFactory)
+    function = factory.LazyFunction(lambda: function("finance"))
+    role = "member"

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs between machines comes from the
 environment (django-environ); the README lists each variable."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -130,8 +132,30 @@ CELERY_TASK_TIME_LIMIT = 300
 # A broker that is down must not hang the request that enqueues: fail fast, the outbox keeps the work.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The outbox sweeper: notifications written while the broker or the worker was down go out here.
+    "governance-dispatch-pending-notifications": {
+        "task": "governance.dispatch_pending_notifications_task",
+        "schedule": 60.0,
+    },
+    "governance-remind-overdue-reviews": {
+        "task": "governance.remind_overdue_reviews_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "governance-remind-missing-votes": {
+        "task": "governance.remind_missing_votes_task",
+        "schedule": crontab(hour=8, minute=15),
+    },
+}
+
+# Governance: reminders and the outbox sweeper.
+GOVERNANCE_REVIEW_REMINDER_DAYS = env.int("GOVERNANCE_REVIEW_REMINDER_DAYS", default=14)
+GOVERNANCE_VOTE_REMINDER_DAYS_BEFORE_MEETING = env.int("GOVERNANCE_VOTE_REMINDER_DAYS_BEFORE_MEETING", default=3)
+GOVERNANCE_NOTIFICATION_SWEEP_GRACE = timedelta(
+    seconds=env.int("GOVERNANCE_NOTIFICATION_SWEEP_GRACE_SECONDS", default=30)
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,0 +1,50 @@
+"""Who may do what in governance (django-rules predicates). The workflow table
+(governance/workflow.py) names these for each transition; team predicates come from domains."""
+
+from __future__ import annotations
+
+import rules
+
+from domains.rules import is_use_case_owner, is_use_case_team_member
+
+from .choices import MemberRole
+from .selectors import active_membership, committee_for, has_active_membership
+
+# The team that owns a use case, and its owner: reused from the domains layer.
+is_team_member = is_use_case_team_member
+is_owner = is_use_case_owner
+
+
+def _membership(user, use_case):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    committee = committee_for(use_case)
+    return active_membership(user=user, committee=committee) if committee is not None else None
+
+
+@rules.predicate
+def is_committee_member(user, use_case=None) -> bool:
+    """An active member (any role) of the committee that covers the use case; without a use case,
+    of any committee."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if use_case is None:
+        return has_active_membership(user=user)
+    return _membership(user, use_case) is not None
+
+
+@rules.predicate
+def is_committee_voter(user, use_case=None) -> bool:
+    """An active chair or member (the secretary does not vote) of the use case's committee."""
+    membership = _membership(user, use_case) if use_case is not None else None
+    return membership is not None and membership.role in (MemberRole.CHAIR, MemberRole.MEMBER)
+
+
+@rules.predicate
+def is_committee_chair(user, use_case=None) -> bool:
+    membership = _membership(user, use_case) if use_case is not None else None
+    return membership is not None and membership.role == MemberRole.CHAIR
+
+
+# The committee and superusers see every team's drafts (domains.selectors.use_case_list reads this).
+rules.add_perm("domains.view_all_drafts", is_committee_member | rules.is_superuser)
