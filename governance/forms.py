@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from domains.choices import AMBITION_HELP, Ambition, JourneyStage, Status
+from domains.choices import AMBITION_HELP, Ambition, JourneyStage, RiskTier, Status
 from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
 from domains.selectors import use_case_list
 from portfolio.choices import LinkKind
@@ -64,10 +64,7 @@ SECTIONS = (
     (
         "value",
         _("Value, feasibility and data readiness"),
-        _(
-            "The committee weighs value against what it takes. Data readiness is often the real constraint: "
-            "be candid."
-        ),
+        _("The committee weighs value against what it takes. Data readiness is often the real constraint: be candid."),
         (
             "business_value",
             "feasibility",
@@ -167,9 +164,24 @@ class UseCaseForm(forms.ModelForm):
             first_team = teams.first()
             if first_team is not None:
                 self.initial.setdefault("team", first_team.pk)
+        self.fields["risk_tier"].required = False
         required_to_submit = set(UseCase.REQUIRED_FOR_SUBMISSION) | {"functions"}
         for name, field in self.fields.items():
             field.required_to_submit = name in required_to_submit
+
+    def clean_risk_tier(self):
+        # Not assessed yet is a fine answer for a draft; a form posted without the field means it.
+        return self.cleaned_data.get("risk_tier") or RiskTier.NOT_ASSESSED
+
+    def mark_missing(self, names) -> None:
+        """Fields the workflow found empty on submission: flagged for assistive technology too."""
+        for name in names:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_helptext"] if bound.help_text else []
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join([*described, f"{bound.auto_id}_error"])}
+                )
 
     def ambition_options(self):
         """The ambition radios with the one-line lesson of each."""
@@ -292,7 +304,9 @@ class UseCaseSearchForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *[(v, label) for v, label in Status.choices if v != Status.DRAFT]],
     )
-    ambition = forms.ChoiceField(label=_("Ambition"), required=False, choices=[("", _("Any ambition")), *Ambition.choices])
+    ambition = forms.ChoiceField(
+        label=_("Ambition"), required=False, choices=[("", _("Any ambition")), *Ambition.choices]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,24 +314,24 @@ class UseCaseSearchForm(forms.Form):
         self.fields["function"].to_field_name = "slug"
 
     def apply(self, queryset):
-        if not self.is_valid():
+        """The valid filters applied; an invalid one is reported beside its field and left out."""
+        if not self.is_bound:
             return queryset
+        self.is_valid()
         data = self.cleaned_data
-        if data["q"]:
-            words = data["q"].split()
-            for word in words:
-                queryset = queryset.filter(
-                    Q(reference__iexact=word)
-                    | Q(title__icontains=word)
-                    | Q(problem_statement__icontains=word)
-                    | Q(proposed_solution__icontains=word)
-                )
-        if data["domain"]:
+        for word in (data.get("q") or "").split()[:8]:
+            queryset = queryset.filter(
+                Q(reference__iexact=word)
+                | Q(title__icontains=word)
+                | Q(problem_statement__icontains=word)
+                | Q(proposed_solution__icontains=word)
+            )
+        if data.get("domain"):
             queryset = queryset.filter(domain=data["domain"])
-        if data["function"]:
+        if data.get("function"):
             queryset = queryset.filter(functions=data["function"])
-        if data["status"]:
+        if data.get("status"):
             queryset = queryset.filter(status=data["status"])
-        if data["ambition"]:
+        if data.get("ambition"):
             queryset = queryset.filter(ambition=data["ambition"])
         return queryset

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from domains import services as domain_services
-from domains.choices import Status
+from domains.choices import AMBITION_HELP, JourneyStage, Status
 from domains.exceptions import BusinessRuleError
 from domains.models import UseCase
 from domains.selectors import use_case_list
@@ -30,6 +30,7 @@ from . import selectors, web_selectors
 from . import services as workflow
 from .exceptions import SubmissionIncomplete
 from .forms import LinkFormSet, RemoveLinksForm, UseCaseForm, UseCaseSearchForm
+from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
 LOOKUP_LIMIT = 10
@@ -130,6 +131,7 @@ def use_case_lookup(request):
 def use_case_detail(request, reference: str):
     use_case = _visible(request, reference)
     is_member = _is_team_member(request.user, use_case)
+    expectation = web_selectors.team_expectations(use_cases=[use_case])[use_case.pk] if is_member else None
     links = list(
         UseCaseLink.objects.filter(Q(source=use_case) | Q(target=use_case))
         .select_related("source", "target")
@@ -152,23 +154,22 @@ def use_case_detail(request, reference: str):
             "use_case": use_case,
             "is_member": is_member,
             "can_edit": is_member and use_case.is_editable,
-            "can_submit": is_member and use_case.status in workflow_submittable(),
-            "can_withdraw": is_member and use_case.status in workflow_withdrawable(),
+            "can_submit": is_member and use_case.status in TRANSITIONS["submit"].sources,
+            "can_withdraw": is_member and use_case.status in TRANSITIONS["withdraw"].sources,
+            "journey_stages": [JourneyStage(s).label for s in use_case.journey_stages if s in JourneyStage.values],
+            "ambition_help": AMBITION_HELP.get(use_case.ambition, ""),
+            "scores": [
+                (UseCase.field_label(name).capitalize(), getattr(use_case, name))
+                for name in ("business_value", "feasibility", "data_readiness")
+            ],
+            "five": range(1, 6),
             "usages": use_case.foundation_usages.select_related("foundation").order_by("foundation__name"),
             "related": related,
             "feedback": selectors.use_case_feedback(use_case=use_case),
             "timeline": selectors.use_case_timeline(use_case=use_case),
-            "expectation": web_selectors.team_expectations(use_cases=[use_case]).get(use_case.pk) if is_member else None,
+            "expectation": expectation,
         },
     )
-
-
-def workflow_submittable() -> frozenset:
-    return frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
-
-
-def workflow_withdrawable() -> frozenset:
-    return frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED})
 
 
 @login_required
@@ -227,6 +228,7 @@ def _edit(request, *, use_case: UseCase | None):
             messages.success(request, _("%(reference)s saved as a draft.") % {"reference": saved.reference})
             return redirect("web:use_case_edit", reference=saved.reference)
 
+    form.mark_missing(missing)
     return render(
         request,
         "governance/use_case_form.html",
@@ -277,8 +279,7 @@ def _save(*, actor, use_case, form: UseCaseForm, links, removal) -> UseCase:
                         kind=link_form.cleaned_data["kind"],
                     )
                 except ValidationError as exc:
-                    messages_ = exc.message_dict.get("target", exc.messages) if hasattr(exc, "error_dict") else exc.messages
-                    link_form.add_error("target", messages_)
+                    link_form.add_error("target", exc.messages)
                     failure = exc
                     raise
     except ValidationError:
@@ -334,4 +335,3 @@ def use_case_withdraw_view(request, reference: str):
             _("%(reference)s is withdrawn from review and back in draft.") % {"reference": use_case.reference},
         )
     return redirect("web:use_case_detail", reference=use_case.reference)
-

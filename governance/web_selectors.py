@@ -62,9 +62,9 @@ def team_expectations(*, use_cases: list[UseCase]) -> dict[int, Expectation]:
     if Status.APPROVED in by_status:
         # Newest first, so the first seen per use case is its latest decision.
         for use_case_id, text in (
-            Decision.objects.filter(use_case_id__in=ids).order_by("-created_at", "-id").values_list(
-                "use_case_id", "conditions"
-            )
+            Decision.objects.filter(use_case_id__in=ids)
+            .order_by("-created_at", "-id")
+            .values_list("use_case_id", "conditions")
         ):
             conditions.setdefault(use_case_id, text)
     return {uc.pk: _expectation(uc, change_requests, votes, conditions) for uc in use_cases}
@@ -139,4 +139,3 @@ def status_counts(*, team_ids: list[int]) -> list[tuple[str, int]]:
         .order_by("status")
         .values_list("status", "total")
     )
-
