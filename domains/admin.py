@@ -166,7 +166,9 @@ class UseCaseAdminExtensions:
     def __init__(self) -> None:
         self.inlines: list = []
         self.actions: list = []
+        # (name, function(obj) -> html): shown read-only, each in its own section, on the change page.
         self.readonly_panels: list[tuple[str, object]] = []
+        self.list_filters: list = []
 
 
 @admin.register(UseCase)
@@ -220,6 +222,30 @@ class UseCaseAdmin(SimpleHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return [UseCaseFoundationInline, *self.extensions.inlines] if obj else []
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), *self.extensions.list_filters)
+
+    def get_readonly_fields(self, request, obj=None):
+        panels = tuple(name for name, _panel in self.extensions.readonly_panels) if obj else ()
+        return (*super().get_readonly_fields(request, obj), *panels)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        panels = tuple(
+            (getattr(panel, "short_description", name), {"fields": (name,)})
+            for name, panel in self.extensions.readonly_panels
+        )
+        return (*fieldsets, *panels)
+
+    def __getattr__(self, name):
+        # Panels are looked up by name like any read-only field.
+        for panel_name, panel in type(self).extensions.readonly_panels:
+            if panel_name == name:
+                return panel
+        raise AttributeError(name)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from domains.choices import Status
@@ -326,3 +327,12 @@ def use_cases_awaiting_vote(*, user: User) -> QuerySet[UseCase]:
     )
     my_vote = Vote.objects.filter(round__use_case=OuterRef("pk"), round__closed_at__isnull=True, voter=user)
     return UseCase.objects.filter(Exists(open_in_my_committee), ~Exists(my_vote), status=Status.IN_REVIEW)
+
+
+TIMELINE_KIND_LABELS = {
+    TimelineKind.TRANSITION: _lazy("Transition"),
+    TimelineKind.VOTE: _lazy("Vote"),
+    TimelineKind.DECISION: _lazy("Decision"),
+    TimelineKind.COMMENT: _lazy("Comment"),
+    TimelineKind.FIELD_CHANGE: _lazy("Change"),
+}

@@ -20,6 +20,7 @@ from portfolio.models import UseCaseLink
 from portfolio.services import link_create
 
 from . import data
+from .committees import load_committees
 
 DEMO_PASSWORD = "demo-pass-2026"
 EXTERNAL_ID_PREFIX = "demo:"
@@ -43,6 +44,7 @@ def load_demo() -> LoadReport:
     report = LoadReport()
     functions = {f.slug: f for f in BusinessFunction.objects.all()}
     users = _load_users(report, functions)
+    load_committees(report, users, data.USERS, functions)
     domains = _load_domains(report, users)
     teams = _load_teams(report, functions, users)
     foundations = _load_foundations(report, teams)

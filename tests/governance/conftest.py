@@ -64,3 +64,51 @@ def world(db) -> World:
         use_case=use_case,
         **people,
     )
+
+
+def approve_votes(world: World, use_case: UseCase, choice: str = "approve") -> None:
+    """Three votes from three functions: meets the world's quorum (3 votes, 2 functions)."""
+    from governance import services
+
+    for voter in (world.finance, world.marketing, world.hr):
+        services.vote_cast(actor=voter, use_case=use_case, choice=choice, comment="Reviewed.")
+
+
+def advance(world: World, state: str, use_case: UseCase | None = None) -> UseCase:
+    """Bring the use case to `state` through the services, as the people who may."""
+    from governance import services
+
+    uc = use_case or world.use_case
+    path = {
+        "draft": [],
+        "submitted": ["submit"],
+        "in_review": ["submit", "start_review"],
+        "changes_requested": ["submit", "start_review", "request_changes"],
+        "approved": ["submit", "start_review", "approve"],
+        "rejected": ["submit", "start_review", "reject"],
+        "on_hold": ["submit", "put_on_hold"],
+        "in_delivery": ["submit", "start_review", "approve", "start_delivery"],
+        "scaled": ["submit", "start_review", "approve", "start_delivery", "scale"],
+        "retired": ["submit", "start_review", "approve", "start_delivery", "scale", "retire"],
+    }[state]
+    for step in path:
+        if step == "submit":
+            services.use_case_submit(actor=world.team_member, use_case=uc)
+        elif step == "start_review":
+            services.use_case_start_review(actor=world.secretary, use_case=uc)
+        elif step == "request_changes":
+            services.use_case_request_changes(actor=world.finance, use_case=uc, comment="Quantify the benefit.")
+        elif step in ("approve", "reject"):
+            approve_votes(world, uc, "approve" if step == "approve" else "reject")
+            services.use_case_decide(
+                actor=world.chair,
+                use_case=uc,
+                outcome="approved" if step == "approve" else "rejected",
+                rationale="The committee weighed value and risk.",
+            )
+        elif step == "put_on_hold":
+            services.use_case_transition(actor=world.secretary, use_case=uc, action="put_on_hold")
+        else:
+            services.use_case_transition(actor=world.owner, use_case=uc, action=step)
+    assert uc.status == state
+    return uc

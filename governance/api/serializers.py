@@ -1,0 +1,82 @@
+"""Input and output shapes of the workflow endpoints. Status is output only: it changes through the
+workflow actions, never by writing it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from domains.models import UseCase
+
+from ..choices import DecisionOutcome, VoteChoice
+from ..models import ChangeRequest, Decision, Vote
+from ..workflow import TRANSITIONS, available_actions
+
+
+class WorkflowStateSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    available_actions = serializers.SerializerMethodField(
+        help_text=_("The workflow actions the requesting user may take now.")
+    )
+
+    class Meta:
+        model = UseCase
+        fields = ("id", "reference", "title", "status", "status_display", "status_changed_at", "available_actions")
+        read_only_fields = fields
+
+    def get_available_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return available_actions(actor=request.user, use_case=obj) if request else []
+
+
+class VoteInputSerializer(serializers.Serializer):
+    choice = serializers.ChoiceField(choices=VoteChoice.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    voter = serializers.CharField(source="voter.username", read_only=True)
+    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    round = serializers.IntegerField(source="round.number", read_only=True)
+
+    class Meta:
+        model = Vote
+        fields = ("id", "round", "voter", "function", "choice", "comment", "created_at")
+        read_only_fields = fields
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
+    rationale = serializers.CharField()
+    conditions = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True)
+    round = serializers.IntegerField(source="round.number", read_only=True)
+    votes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    use_case = WorkflowStateSerializer(read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ("id", "use_case", "round", "outcome", "rationale", "conditions", "decided_by", "votes", "created_at")
+        read_only_fields = fields
+
+
+class CommentInputSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    use_case = WorkflowStateSerializer(read_only=True)
+
+    class Meta:
+        model = ChangeRequest
+        fields = ("id", "use_case", "comment", "author", "created_at")
+        read_only_fields = fields
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(name, t.label) for name, t in TRANSITIONS.items()])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
