@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from domains.choices import AMBITION_HELP, Ambition, JourneyStage, RiskTier, Status
@@ -159,15 +160,17 @@ class UseCaseForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("functions", list(self.instance.functions.all()))
             self.initial.setdefault("foundations", list(self.instance.foundations.all()))
-        else:
-            self.initial.setdefault("owner", actor.pk)
+        elif not self.is_bound:
+            # A new use case is owned by whoever starts it, for the first of their teams.
+            self.initial["owner"] = actor.pk
             first_team = teams.first()
             if first_team is not None:
-                self.initial.setdefault("team", first_team.pk)
+                self.initial["team"] = first_team.pk
         self.fields["risk_tier"].required = False
         required_to_submit = set(UseCase.REQUIRED_FOR_SUBMISSION) | {"functions"}
         for name, field in self.fields.items():
             field.required_to_submit = name in required_to_submit
+            field.label = capfirst(field.label)
 
     def clean_risk_tier(self):
         # Not assessed yet is a fine answer for a draft; a form posted without the field means it.

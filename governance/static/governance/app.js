@@ -26,7 +26,10 @@
         if (match) { shown += 1; }
       });
       var selected = list.querySelectorAll("input:checked").length;
-      if (count) { count.textContent = shown + " / " + items.length + " · " + selected + " ✓"; }
+      if (count) {
+        count.textContent = (count.dataset.template || "{shown} / {total}")
+          .replace("{shown}", shown).replace("{total}", items.length).replace("{selected}", selected);
+      }
     }
     input.addEventListener("input", update);
     list.addEventListener("change", update);

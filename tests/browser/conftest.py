@@ -1,0 +1,83 @@
+"""Headless Chromium (the Debian package) driven by Playwright against pytest-django's live
+server. Playwright cannot download its own browser here, so it launches /usr/bin/chromium.
+
+Screenshots go to $ARTIFACTS_DIR/screenshots (default: artifacts/screenshots in the project),
+which CI keeps with its output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    root = Path(os.environ.get("ARTIFACTS_DIR") or Path(__file__).resolve().parents[2] / "artifacts")
+    folder = root / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; the live server's ORM calls run in
+    # its own thread, and the test's factory calls are plain synchronous code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """Open a fresh browser context (own cookies) at a given size; all closed after the test."""
+    contexts = []
+
+    def open_page(viewport=LAPTOP, locale="en-GB"):
+        context = chromium.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shot(screenshot_dir):
+    """shot(page, "03-form") writes a full-page PNG and returns its path."""
+
+    def take(page, name: str) -> Path:
+        path = screenshot_dir / f"{name}.png"
+        # Sticky bars are drawn where the window is scrolled to; start the picture at the top.
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
