@@ -75,9 +75,15 @@ def shot(screenshot_dir):
 
     def take(page, name: str) -> Path:
         path = screenshot_dir / f"{name}.png"
-        # Sticky bars are drawn where the window is scrolled to; start the picture at the top.
-        page.evaluate("window.scrollTo(0, 0)")
+        # A full-page picture would draw the sticky bars where the window happens to be scrolled;
+        # for the picture only, they sit in the flow (the header on top, the form's buttons below).
+        page.evaluate(
+            """() => { const style = document.createElement("style"); style.id = "screenshot-flow";
+            style.textContent = ".site-header, .form-actions { position: static !important; }";
+            document.head.appendChild(style); window.scrollTo(0, 0); }"""
+        )
         page.screenshot(path=str(path), full_page=True)
+        page.evaluate("() => document.getElementById('screenshot-flow').remove()")
         return path
 
     return take

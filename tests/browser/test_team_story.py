@@ -125,7 +125,8 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
         "Fresh produce is marked down by hand at closing time: too late, too deep, and 6% is still thrown away."
     )
     page.get_by_label("Proposed solution").fill(
-        "Set markdowns hour by hour from forecast demand, stock and weather, within guard-rails set by category managers."
+        "Set markdowns hour by hour from forecast demand, stock and weather,"
+        " within guard-rails set by category managers."
     )
     page.get_by_role("checkbox", name="Choose", exact=True).check()
     page.get_by_role("checkbox", name="Purchase", exact=True).check()
