@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .forms import UseCaseAdminForm
 from .models import BusinessFunction, Domain, Foundation, Team, UseCase, UseCaseFoundation, User
 
 
@@ -128,23 +129,47 @@ class FoundationAdmin(SimpleHistoryAdmin):
         return obj.usage_total
 
 
-class FoundationUsageFormSet(forms.BaseInlineFormSet):
+class ServiceInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset that saves through services, so inline edits are checked and audited like
+    any other write. Subclasses implement create/update/remove; this keeps the attributes the admin
+    reads to write its change message (new_objects, changed_objects, deleted_objects)."""
+
+    def create(self, *, actor, use_case, cleaned_data):
+        raise NotImplementedError
+
+    def update(self, *, actor, instance, cleaned_data):
+        raise NotImplementedError
+
+    def remove(self, *, actor, instance) -> None:
+        raise NotImplementedError
+
     def save_through_services(self, *, actor, use_case) -> None:
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
         for form in self.deleted_forms:
             if form.instance.pk:
-                services.foundation_usage_remove(actor=actor, usage=form.instance)
+                self.remove(actor=actor, instance=form.instance)
+                self.deleted_objects.append(form.instance)
         for form in self.forms:
             if form in self.deleted_forms or not form.has_changed():
                 continue
             if form.instance.pk:
-                form.save()
+                saved = self.update(actor=actor, instance=form.instance, cleaned_data=form.cleaned_data)
+                self.changed_objects.append((saved, form.changed_data))
             else:
-                services.foundation_usage_add(
-                    actor=actor,
-                    use_case=use_case,
-                    foundation=form.cleaned_data["foundation"],
-                    note=form.cleaned_data.get("note", ""),
-                )
+                self.new_objects.append(self.create(actor=actor, use_case=use_case, cleaned_data=form.cleaned_data))
+
+
+class FoundationUsageFormSet(ServiceInlineFormSet):
+    def create(self, *, actor, use_case, cleaned_data):
+        return services.foundation_usage_add(
+            actor=actor, use_case=use_case, foundation=cleaned_data["foundation"], note=cleaned_data.get("note", "")
+        )
+
+    def update(self, *, actor, instance, cleaned_data):
+        return services.foundation_usage_update(actor=actor, usage=instance, note=cleaned_data.get("note", ""))
+
+    def remove(self, *, actor, instance) -> None:
+        services.foundation_usage_remove(actor=actor, usage=instance)
 
 
 class UseCaseFoundationInline(admin.TabularInline):
@@ -174,6 +199,7 @@ class UseCaseAdminExtensions:
 @admin.register(UseCase)
 class UseCaseAdmin(SimpleHistoryAdmin):
     extensions = UseCaseAdminExtensions()
+    form = UseCaseAdminForm
 
     list_display = (
         "reference",

@@ -119,6 +119,20 @@ def foundation_usage_add(
 
 
 @transaction.atomic
+def foundation_usage_update(*, actor: User, usage: UseCaseFoundation, note: str) -> UseCaseFoundation:
+    usage.note = note
+    usage.full_clean()
+    usage.save(update_fields=["note", "updated_at"])
+    announce(
+        actor=actor,
+        action="use_case.foundation_updated",
+        target=usage.use_case,
+        data={"foundation": usage.foundation.slug},
+    )
+    return usage
+
+
+@transaction.atomic
 def foundation_usage_remove(*, actor: User, usage: UseCaseFoundation) -> None:
     use_case, slug = usage.use_case, usage.foundation.slug
     usage.delete()

@@ -1,34 +1,34 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from domains.admin import UseCaseAdmin
+from domains.admin import ServiceInlineFormSet, UseCaseAdmin
 
 from . import services
 from .models import UseCaseLink
 
 
-class LinkFormSet(forms.BaseInlineFormSet):
-    """Saves inline link edits through the link services, so they are audited and checked."""
+class LinkFormSet(ServiceInlineFormSet):
+    """Saves inline link edits through the link services. The inline is anchored on one end of the
+    link (`self.fk.name`: source or target); the form edits the other end."""
 
-    def save_through_services(self, *, actor, use_case) -> None:
-        side = self.fk.name  # "source" or "target": the side this inline is anchored on
-        for form in self.deleted_forms:
-            if form.instance.pk:
-                services.link_delete(actor=actor, link=form.instance)
-        for form in self.forms:
-            if form in self.deleted_forms or not form.has_changed():
-                continue
-            data = {name: form.cleaned_data[name] for name in ("kind", "strength", "rationale")}
-            other = "target" if side == "source" else "source"
-            data[other] = form.cleaned_data[other]
-            if form.instance.pk:
-                services.link_update(actor=actor, link=form.instance, data=data)
-            else:
-                services.link_create(actor=actor, **{side: use_case}, **data)
+    EDITED = ("kind", "strength", "rationale")
+
+    def _other_end(self) -> str:
+        return "target" if self.fk.name == "source" else "source"
+
+    def create(self, *, actor, use_case, cleaned_data):
+        data = {name: cleaned_data[name] for name in (*self.EDITED, self._other_end())}
+        return services.link_create(actor=actor, **{self.fk.name: use_case}, **data)
+
+    def update(self, *, actor, instance, cleaned_data):
+        data = {name: cleaned_data[name] for name in (*self.EDITED, self._other_end())}
+        return services.link_update(actor=actor, link=instance, data=data)
+
+    def remove(self, *, actor, instance) -> None:
+        services.link_delete(actor=actor, link=instance)
 
 
 class OutgoingLinkInline(admin.TabularInline):

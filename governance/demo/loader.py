@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,7 +51,24 @@ def load_demo() -> LoadReport:
     foundations = _load_foundations(report, teams)
     use_cases = _load_use_cases(report, domains, teams, users, functions, foundations)
     _load_links(report, use_cases, users)
+    _load_committee_group(report, users)
     return report
+
+
+COMMITTEE_GROUP = "AI steering committee"
+COMMITTEE_APPS = ("domains", "portfolio", "governance")
+
+
+def _load_committee_group(report: LoadReport, users) -> None:
+    """The committee works in the admin: its members get the model permissions of the three apps
+    (the audit trail stays read-only whatever the permissions say)."""
+    group, created = Group.objects.get_or_create(name=COMMITTEE_GROUP)
+    if created:
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=COMMITTEE_APPS))
+    report.count("groups", created)
+    members = [users[row["username"]] for row in data.USERS if row["committee_role"]]
+    already = set(group.user_set.values_list("pk", flat=True))
+    group.user_set.add(*[user for user in members if user.pk not in already])
 
 
 def _load_users(report: LoadReport, functions) -> dict[str, User]:
