@@ -6,11 +6,13 @@ which CI keeps with its output."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -23,6 +25,20 @@ CHROMIUM_ARGS = [
 ]
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last. A live-server test is transactional: it leaves the database flushed
+    (the business functions a data migration seeds are gone too) for whatever runs after it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def business_functions(transactional_db):
+    """The functions the data migration seeds, back after an earlier transactional test's flush."""
+    seed = importlib.import_module("domains.migrations.0002_business_functions")
+    seed.create_functions(apps, None)
 
 
 def chromium_path() -> str | None:

@@ -24,7 +24,7 @@ from tests.factories import (
     function,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "secret-pass-123"
 TITLE = "Dynamic pricing for fresh produce"
 VOTE_COMMENT = "Strong case: reuse the forecasting platform rather than building a new one."
