@@ -239,6 +239,11 @@ def _edit(request, *, use_case: UseCase | None):
             "removal": removal,
             "existing_links": existing_links,
             "missing_fields": [(name, UseCase.field_label(name)) for name in missing],
+            "change_requests": (
+                selectors.use_case_feedback(use_case=use_case).open_change_requests
+                if use_case is not None and use_case.status == Status.CHANGES_REQUESTED
+                else []
+            ),
             "missing_names": set(missing),
         },
         status=200,

@@ -1,7 +1,9 @@
 """Creating and editing a use case, submitting it and withdrawing it, through the team form."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from domains.models import UseCase
@@ -337,3 +339,28 @@ def test_withdrawing_a_draft_is_refused(alice_client, org):
     use_case = org.use_case()
     response = alice_client.post(reverse("web:use_case_withdraw", args=[use_case.reference]), follow=True)
     assert "is not allowed in this state" in response.text
+
+
+def test_the_form_shows_what_the_committee_asked_to_change(alice_client, org):
+    use_case = org.request_changes(org.use_case(), "Quantify the waste in euros.")
+    response = alice_client.get(edit_url(use_case))
+    assert "What the committee asked you to change" in response.text
+    assert "Quantify the waste in euros." in response.text
+
+
+def test_the_form_renders_in_a_fixed_number_of_queries(alice_client, org, django_assert_max_num_queries):
+    use_case = org.use_case()
+
+    def grow(n):
+        for _ in range(n):
+            FoundationFactory()
+            other = org.submit(org.use_case(team=org.logistics, owner=org.bob))
+            UseCaseLink.objects.create(source=use_case, target=other, kind="reinforces")
+
+    grow(1)
+    with CaptureQueriesContext(connection) as few:
+        alice_client.get(edit_url(use_case))
+    grow(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = alice_client.get(edit_url(use_case))
+    assert response.text.count('name="links-existing-remove"') == 9
