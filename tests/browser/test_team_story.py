@@ -142,6 +142,9 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
     page.get_by_label("Demand forecasting platform").check()
     page.get_by_label("Find a foundation").fill("point")
     page.get_by_label("Point-of-sale history").check()
+    # The related-use-case picker suggests use cases of the whole company as you type.
+    page.locator("#id_links-0-target").press_sequentially("forecast", delay=30)
+    expect(page.locator(f"#use-case-options option[value='{forecasting.reference}']")).to_have_count(1)
     page.locator("#id_links-0-target").fill(forecasting.reference)
     page.locator("#id_links-0-kind").select_option(label="Depends on")
     shot(page, "03-new-use-case-form")
@@ -234,12 +237,36 @@ def test_keyboard_alone_reaches_the_form_and_saves_a_draft(new_page, shot):
     page = new_page()
     log_in(page, "alice", "/accounts/login/")
     page.goto("/use-cases/new/")
-    page.get_by_label("Title").focus()
-    page.keyboard.type("Shelf gap detection from store cameras")
-    page.keyboard.press("Tab")  # team
-    page.keyboard.press("Tab")  # domain
-    page.keyboard.press("ArrowDown")
-    page.get_by_role("button", name="Save draft").focus()
+
+    # Every control has a label a screen reader announces.
+    controls = "form.use-case-form :is(input:not([type=hidden]), select, textarea)"
+    unlabelled = page.evaluate(
+        f"""() => [...document.querySelectorAll('{controls}')]
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.name)"""
+    )
+    assert unlabelled == []
+
+    # The first Tab reaches the skip link; then the form is reachable with Tab alone, no trap.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
     page.keyboard.press("Enter")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "id_title":
+            break
+    assert page.evaluate("document.activeElement.id") == "id_title"
+    page.keyboard.type("Shelf gap detection from store cameras")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_team"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_domain"
+    page.keyboard.press("ArrowDown")
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.value") == "save":
+            break
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Save draft"
+    page.keyboard.press("Enter")
+
     expect(page.locator(".message--success")).to_contain_text("saved as a draft")
     expect(page.get_by_label("Title")).to_have_value("Shelf gap detection from store cameras")

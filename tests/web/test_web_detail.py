@@ -115,3 +115,10 @@ def test_query_count_is_fixed(alice_client, org, django_assert_max_num_queries):
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = alice_client.get(url(use_case))
     assert response.text.count("Neighbour ") == 7
+
+
+def test_not_found_page_is_the_styled_one(bob_client, org):
+    response = bob_client.get(url(org.use_case()))
+    assert response.status_code == 404
+    assert "drafts are visible to their own team only" in response.text
+    assert "governance/app.css" in response.text
