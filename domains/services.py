@@ -74,6 +74,7 @@ def use_case_create(
     use_case = UseCase()
     _apply(use_case, data)
     use_case.full_clean()
+    use_case._history_user = actor  # simple_history records who, outside a request too
     use_case.save()
     _set_relations(use_case, functions, foundations)
     announce(actor=actor, action="use_case.created", target=use_case, data={"title": use_case.title})
@@ -100,6 +101,7 @@ def use_case_update(
         )
     changed = _apply(locked, data)
     locked.full_clean()
+    locked._history_user = actor
     locked.save()
     changed += _set_relations(locked, functions, foundations)
     if changed:

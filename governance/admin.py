@@ -336,6 +336,8 @@ def workflow_decide(modeladmin, request, queryset):
 workflow_decide.short_description = _("Record the decision (chair)")
 
 UseCaseAdmin.extensions.actions += [
+    _transition_action("submit"),
+    _transition_action("withdraw"),
     _transition_action("start_review"),
     workflow_vote,
     workflow_decide,

@@ -72,10 +72,6 @@ def open_round(*, use_case: UseCase) -> ReviewRound | None:
     return ReviewRound.objects.filter(use_case=use_case, closed_at__isnull=True).select_related("committee").first()
 
 
-def latest_round(*, use_case: UseCase) -> ReviewRound | None:
-    return ReviewRound.objects.filter(use_case=use_case).order_by("-number").first()
-
-
 @dataclass(frozen=True)
 class QuorumStatus:
     votes_needed: int

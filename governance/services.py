@@ -82,10 +82,28 @@ def audit_record(*, actor: User | None, action: str, target, data: dict[str, Any
 
 
 def _lock(use_case: UseCase) -> UseCase:
-    return UseCase.objects.select_for_update().select_related("domain", "team").get(pk=use_case.pk)
+    # of=("self",): lock the use case row only, not the domain and team rows joined for reading.
+    return UseCase.objects.select_for_update(of=("self",)).select_related("domain", "team").get(pk=use_case.pk)
 
 
-def _refuse(actor, transition, use_case: UseCase) -> PermissionDenied:
+def _current_round(use_case: UseCase) -> ReviewRound:
+    """The open review round of a use case in review (locked). A use case put in review by a data
+    load rather than the workflow has none yet: its first round opens when the committee acts."""
+    review_round = (
+        ReviewRound.objects.select_for_update(of=("self",))
+        .select_related("committee")
+        .filter(use_case=use_case, closed_at__isnull=True)
+        .first()
+    )
+    if review_round is None:
+        last = ReviewRound.objects.filter(use_case=use_case).order_by("-number").values_list("number", flat=True)
+        review_round = ReviewRound.objects.create(
+            use_case=use_case, committee=committee_for(use_case), number=(last.first() or 0) + 1
+        )
+    return review_round
+
+
+def _refuse(transition, use_case: UseCase) -> PermissionDenied:
     from .workflow import who_may
 
     return PermissionDenied(
@@ -102,7 +120,7 @@ def _begin(*, actor, use_case: UseCase, action: str):
     locked = _lock(use_case)
     check_state(locked, transition)
     if not may(actor, transition, locked):
-        raise _refuse(actor, transition, locked)
+        raise _refuse(transition, locked)
     for precondition in transition.preconditions:
         precondition(locked)
     return transition, locked
@@ -123,7 +141,9 @@ def _move(*, actor, original: UseCase, locked: UseCase, action: str, target: str
 
 
 def _close_open_round(use_case: UseCase, reason: str) -> ReviewRound | None:
-    review_round = ReviewRound.objects.select_for_update().filter(use_case=use_case, closed_at__isnull=True).first()
+    review_round = (
+        ReviewRound.objects.select_for_update(of=("self",)).filter(use_case=use_case, closed_at__isnull=True).first()
+    )
     if review_round is not None:
         review_round.closed_at, review_round.closed_reason = timezone.now(), reason
         review_round.save(update_fields=["closed_at", "closed_reason"])
@@ -177,11 +197,11 @@ def use_case_start_review(*, actor: User, use_case: UseCase) -> UseCase:
 @transaction.atomic
 def use_case_request_changes(*, actor: User, use_case: UseCase, comment: str) -> ChangeRequest:
     """In review -> changes requested: ends the review round; the team edits and resubmits."""
-    transition, locked = _begin(actor=actor, use_case=use_case, action="request_changes")
+    _, locked = _begin(actor=actor, use_case=use_case, action="request_changes")
     comment = _require_text("comment", comment, gettext("Say what the team should change."))
-    review_round = _close_open_round(locked, RoundClosure.CHANGES_REQUESTED)
-    if review_round is None:  # in review always has an open round; a hand-seeded state may not
-        raise BusinessRuleError(gettext("%(reference)s has no open review round.") % {"reference": locked.reference})
+    review_round = _current_round(locked)
+    review_round.closed_at, review_round.closed_reason = timezone.now(), RoundClosure.CHANGES_REQUESTED
+    review_round.save(update_fields=["closed_at", "closed_reason"])
     change = ChangeRequest.objects.create(use_case=locked, round=review_round, author=actor, comment=comment)
     _move(
         actor=actor,
@@ -213,7 +233,7 @@ def vote_cast(*, actor: User, use_case: UseCase, choice: str, comment: str = "")
     locked = _lock(use_case)
     if locked.status != Status.IN_REVIEW:
         raise wrong_state(locked, gettext("Vote"))
-    review_round = ReviewRound.objects.select_related("committee").get(use_case=locked, closed_at__isnull=True)
+    review_round = _current_round(locked)
     membership = active_membership(user=actor, committee=review_round.committee) if actor.is_authenticated else None
     if membership is None or membership.role not in VOTING_ROLES:
         raise PermissionDenied(

@@ -112,3 +112,97 @@ def advance(world: World, state: str, use_case: UseCase | None = None) -> UseCas
             services.use_case_transition(actor=world.owner, use_case=uc, action=step)
     assert uc.status == state
     return uc
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateBroker:
+    """A redis-server of our own, on a free port, that a test may stop and start (the shared Redis
+    is never touched). While it is active the Celery app publishes to it, not eagerly."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import redis
+
+        subprocess.run(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no", "--daemonize", "yes"],
+            check=True,
+            capture_output=True,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("the private redis-server did not start")
+
+    def stop(self) -> None:
+        import redis
+
+        try:
+            redis.Redis(port=self.port).shutdown(nosave=True)
+        except redis.ConnectionError:
+            pass
+
+    def run_queued_tasks(self, app) -> list[str]:
+        """Take every message the broker holds and run its task here, as a worker would."""
+        ran = []
+        with app.connection_for_read() as conn:
+            queue = conn.SimpleQueue("celery")
+            while True:
+                try:
+                    message = queue.get(block=False)
+                except queue.Empty:
+                    break
+                args, kwargs, _embed = message.decode()
+                name = message.headers["task"]
+                app.tasks[name].apply(args=args, kwargs=kwargs)
+                message.ack()
+                ran.append(name)
+            queue.close()
+        return ran
+
+
+def _reset_producers(app) -> None:
+    """Forget pooled connections so the next publish connects to the broker now configured. kombu
+    keeps producer pools in a global registry keyed by broker URL: reset it too, or a pool closed
+    here would be handed out again for the same URL."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def private_broker():
+    import shutil
+
+    from config.celery_app import app
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server on PATH to run a private broker")
+    broker = PrivateBroker()
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.task_always_eager = broker.url, False
+    _reset_producers(app)
+    try:
+        yield broker
+    finally:
+        broker.stop()
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        _reset_producers(app)

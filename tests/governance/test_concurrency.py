@@ -15,7 +15,7 @@ from tests.governance.conftest import advance, approve_votes
 THREADS = 20
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_simultaneous_decisions_give_exactly_one(postgres_only, world):
     use_case = advance(world, "in_review")
     approve_votes(world, use_case)

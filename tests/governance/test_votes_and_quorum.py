@@ -178,3 +178,15 @@ def test_the_database_refuses_a_second_decision_on_a_round(world):
         Decision.objects.create(
             use_case=use_case, round=decision.round, outcome="rejected", rationale="Again", decided_by=world.chair
         )
+
+
+def test_a_use_case_seeded_in_review_by_a_data_load_gets_its_first_round_when_the_committee_acts(world):
+    # the demo loader sets states as data, without a review history
+    type(world.use_case).objects.filter(pk=world.use_case.pk).update(status="in_review")
+    world.use_case.refresh_from_db()
+
+    vote = services.vote_cast(actor=world.finance, use_case=world.use_case, choice="approve")
+
+    assert (vote.round.number, vote.round.committee) == (1, world.committee)
+    services.vote_cast(actor=world.hr, use_case=world.use_case, choice="approve")
+    assert ReviewRound.objects.filter(use_case=world.use_case).count() == 1

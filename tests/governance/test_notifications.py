@@ -1,0 +1,252 @@
+"""Notifications are outbox rows written with the event that causes them; Celery delivers them,
+retries with backoff, never twice, and a broker that is down only delays them."""
+
+import datetime
+import smtplib
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from config.celery_app import app
+from governance import services
+from governance.models import Meeting, Notification
+from governance.tasks import deliver_notification_task, dispatch_pending_notifications_task
+from tests.governance.conftest import advance
+
+pytestmark = pytest.mark.django_db
+
+COMMITTEE_EMAILS = {f"{u}@example.com" for u in ("chair", "finance", "marketing", "hr", "secretary")}
+TEAM_EMAILS = {"owner@example.com", "team-member@example.com"}
+
+
+@pytest.fixture
+def eager(settings):
+    """Run tasks in-process whatever the environment (the PostgreSQL run has a real broker)."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+def test_submission_notifies_every_committee_member_after_commit(world, eager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.use_case_submit(actor=world.team_member, use_case=world.use_case)
+        # inside the transaction: rows written, nothing sent yet
+        assert Notification.objects.filter(status="pending").count() == 5
+        assert mail.outbox == []
+
+    assert {m.to[0] for m in mail.outbox} == COMMITTEE_EMAILS
+    assert mail.outbox[0].subject == f"{world.use_case.reference} submitted for review"
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_rolled_back_event_leaves_no_notification(world, eager, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.use_case_submit(actor=world.team_member, use_case=world.use_case)
+        raise RuntimeError("the request failed after the submission")
+    assert callbacks == []
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("step", ["approve", "reject", "request_changes"])
+def test_the_owning_team_hears_of_every_decision_and_change_request(
+    world, eager, step, django_capture_on_commit_callbacks
+):
+    state = {"approve": "approved", "reject": "rejected", "request_changes": "changes_requested"}[step]
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(world, state)
+    team_mail = [m for m in mail.outbox if m.to[0] in TEAM_EMAILS]
+    assert {m.to[0] for m in team_mail} == TEAM_EMAILS
+    expected = {
+        "approve": "Approved by the committee",
+        "reject": "Rejected by the committee",
+        "request_changes": "the committee requests changes",
+    }[step]
+    assert all(expected in m.subject for m in team_mail)
+
+
+def _pending_notification(world) -> Notification:
+    return Notification.objects.create(
+        kind="submitted", recipient=world.chair, email="chair@example.com", subject="Hello", body="Body"
+    )
+
+
+def test_a_notification_is_never_delivered_twice(world):
+    notification = _pending_notification(world)
+
+    first = deliver_notification_task.apply(args=[notification.pk]).get()
+    # the broker redelivers the message (acks_late), or the task is retried after it succeeded
+    second = deliver_notification_task.apply(args=[notification.pk]).get()
+
+    assert (first, second) == (True, False)
+    assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == ("sent", 1)
+    assert notification.sent_at is not None
+
+
+def test_a_failed_send_goes_back_to_pending_with_backoff(world):
+    notification = _pending_notification(world)
+    with (
+        mock.patch("governance.services.send_mail", side_effect=smtplib.SMTPServerDisconnected("gone")),
+        pytest.raises(services.NotificationDeliveryFailed) as excinfo,
+    ):
+        services.notification_deliver(notification_id=notification.pk)
+    assert excinfo.value.retry_in == datetime.timedelta(seconds=30)
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == ("pending", 1)
+    assert "SMTPServerDisconnected: gone" in notification.last_error
+    assert notification.next_attempt_at > timezone.now() + datetime.timedelta(seconds=25)
+    # not due yet: a duplicate message does nothing
+    assert services.notification_deliver(notification_id=notification.pk) is False
+    # due: it goes out
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+    assert services.notification_deliver(notification_id=notification.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_the_task_retries_a_transient_failure(world):
+    notification = _pending_notification(world)
+    with (
+        mock.patch("governance.services.send_mail", side_effect=smtplib.SMTPServerDisconnected("gone")),
+        mock.patch.object(deliver_notification_task, "retry", side_effect=RuntimeError("retry scheduled")) as retry,
+        pytest.raises(RuntimeError, match="retry scheduled"),
+    ):
+        deliver_notification_task.run(notification.pk)
+    assert retry.call_args.kwargs["countdown"] == 30.0
+
+
+def test_backoff_doubles_and_the_last_attempt_marks_the_row_failed(world):
+    notification = _pending_notification(world)
+    waits = []
+    with mock.patch("governance.services.send_mail", side_effect=smtplib.SMTPServerDisconnected("gone")):
+        for _ in range(services.NOTIFICATION_MAX_ATTEMPTS):
+            Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+            with pytest.raises(services.NotificationDeliveryFailed) as excinfo:
+                services.notification_deliver(notification_id=notification.pk)
+            waits.append(excinfo.value.retry_in and excinfo.value.retry_in.total_seconds())
+    assert waits == [30, 60, 120, 240, 480, None]
+    notification.refresh_from_db()
+    assert notification.status == "failed"
+
+
+def test_a_row_claimed_by_a_dead_worker_is_handed_out_again_but_a_live_claim_is_not(world):
+    notification = _pending_notification(world)
+    Notification.objects.filter(pk=notification.pk).update(status="sending", claimed_at=timezone.now())
+    assert services.notification_deliver(notification_id=notification.pk) is False
+    assert services.notifications_due(limit=10) == []
+
+    long_ago = timezone.now() - services.NOTIFICATION_CLAIM_TIMEOUT - datetime.timedelta(minutes=1)
+    Notification.objects.filter(pk=notification.pk).update(claimed_at=long_ago)
+    assert services.notifications_due(limit=10) == [notification.pk]
+    assert services.notification_deliver(notification_id=notification.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_with_the_broker_down_a_submission_succeeds_and_its_mail_goes_out_when_it_is_back(
+    world, private_broker, settings, django_capture_on_commit_callbacks
+):
+    settings.GOVERNANCE_NOTIFICATION_SWEEP_GRACE = datetime.timedelta(0)
+    # given: the broker is down (never started)
+
+    # when: a team submits
+    with django_capture_on_commit_callbacks(execute=True):
+        services.use_case_submit(actor=world.team_member, use_case=world.use_case)
+
+    # then: the submission stands, its notifications wait
+    world.use_case.refresh_from_db()
+    assert world.use_case.status == "submitted"
+    assert Notification.objects.filter(status="pending").count() == 5
+    assert mail.outbox == []
+
+    # when: the broker is back and the beat sweeper runs, then a worker takes the messages
+    private_broker.start()
+    assert dispatch_pending_notifications_task.apply().get() == 5
+    ran = private_broker.run_queued_tasks(app)
+
+    # then: each notification went out once
+    assert ran == ["governance.deliver_notification_task"] * 5
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(COMMITTEE_EMAILS)
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+    # and a second sweep finds nothing; a replayed message sends nothing
+    assert dispatch_pending_notifications_task.apply().get() == 0
+    for notification in Notification.objects.all():
+        deliver_notification_task.apply(args=[notification.pk])
+    assert len(mail.outbox) == 5
+
+
+def test_the_sweeper_leaves_fresh_rows_to_their_own_dispatch(world, settings):
+    settings.GOVERNANCE_NOTIFICATION_SWEEP_GRACE = datetime.timedelta(seconds=30)
+    fresh = _pending_notification(world)
+    assert services.notifications_due(limit=10, grace=settings.GOVERNANCE_NOTIFICATION_SWEEP_GRACE) == []
+    Notification.objects.filter(pk=fresh.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=1),
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    assert services.notifications_due(limit=10, grace=settings.GOVERNANCE_NOTIFICATION_SWEEP_GRACE) == [fresh.pk]
+
+
+def test_committee_is_reminded_once_a_day_of_use_cases_waiting_in_review(world):
+    use_case = advance(world, "in_review")
+    recent = advance(world, "in_review", use_case=_another_use_case(world))
+    type(use_case).objects.filter(pk=use_case.pk).update(status_changed_at=timezone.now() - datetime.timedelta(days=20))
+
+    created = services.notifications_remind_overdue_reviews(days=14)
+
+    assert {n.email for n in created} == COMMITTEE_EMAILS
+    assert all(use_case.reference in n.body and recent.reference not in n.body for n in created)
+    assert created[0].subject == "1 use case(s) waiting in review for more than 14 days"
+    assert services.notifications_remind_overdue_reviews(days=14) == []  # same day: nothing new
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    assert len(services.notifications_remind_overdue_reviews(days=14, now=tomorrow)) == 5
+
+
+def test_members_who_have_not_voted_are_reminded_before_a_meeting(world):
+    use_case = advance(world, "in_review")
+    services.vote_cast(actor=world.finance, use_case=use_case, choice="approve")
+    meeting = services.meeting_prepare_next(
+        actor=world.secretary, committee=world.committee, date=timezone.localdate() + datetime.timedelta(days=2)
+    )
+    Meeting.objects.create(committee=world.committee, date=timezone.localdate() + datetime.timedelta(days=10))
+
+    created = services.notifications_remind_missing_votes(days_before=3)
+
+    # the chair and the members who have not voted; not the secretary (no vote), not finance (voted)
+    assert {n.email for n in created} == {"chair@example.com", "marketing@example.com", "hr@example.com"}
+    assert all(str(use_case) in n.body for n in created)
+    assert f"{meeting.date}" in created[0].subject
+    assert services.notifications_remind_missing_votes(days_before=3) == []
+
+
+def test_no_vote_reminder_when_the_meeting_is_further_away(world):
+    use_case = advance(world, "in_review")
+    services.meeting_prepare_next(
+        actor=world.secretary, committee=world.committee, date=timezone.localdate() + datetime.timedelta(days=5)
+    )
+    assert use_case.agenda_items.count() == 1
+    assert services.notifications_remind_missing_votes(days_before=3) == []
+
+
+def test_the_beat_schedule_runs_the_sweeper_and_the_reminders(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "governance.dispatch_pending_notifications_task",
+        "governance.remind_overdue_reviews_task",
+        "governance.remind_missing_votes_task",
+    } <= tasks
+    assert tasks <= set(app.tasks)
+
+
+def _another_use_case(world):
+    from tests.factories import UseCaseFactory
+
+    return UseCaseFactory(team=world.use_case.team, owner=world.owner)
