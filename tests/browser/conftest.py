@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -35,8 +38,12 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def business_functions(transactional_db):
-    """The functions the data migration seeds, back after an earlier transactional test's flush."""
+def migrated_data(transactional_db):
+    """What migrations leave in a fresh database, back after an earlier transactional test's flush:
+    content types and permissions (post_migrate; the cached ids may point at deleted rows) and the
+    business functions a data migration seeds."""
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     seed = importlib.import_module("domains.migrations.0002_business_functions")
     seed.create_functions(apps, None)
 
