@@ -143,7 +143,10 @@ class UseCaseForm(forms.ModelForm):
         self.fields["team"].empty_label = None
         self.fields["domain"].queryset = Domain.objects.order_by("name")
         # The owner is someone of the submitting teams; by default, whoever creates it.
-        self.fields["owner"].queryset = User.objects.filter(teams__in=teams).distinct().order_by("username")
+        # The current owner stays selectable even after leaving the team.
+        self.fields["owner"].queryset = (
+            User.objects.filter(Q(teams__in=teams) | Q(pk=self.instance.owner_id)).distinct().order_by("username")
+        )
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["foundations"].label_from_instance = lambda f: f.name
         for name in ("business_value", "feasibility", "data_readiness"):

@@ -218,7 +218,10 @@ def _edit(request, *, use_case: UseCase | None):
         try:
             saved = _save(actor=actor, use_case=use_case, form=form, links=links, removal=removal)
         except BusinessRuleError as exc:
+            # The state changed since the form was opened (a teammate submitted it, say).
             messages.error(request, exc.message)
+            if use_case is None:
+                return redirect("web:my_use_cases")
             return redirect("web:use_case_detail", reference=use_case.reference)
         except ValidationError:
             pass  # the errors are on the forms now; show them below
@@ -250,47 +253,40 @@ def _edit(request, *, use_case: UseCase | None):
     )
 
 
+@transaction.atomic
 def _save(*, actor, use_case, form: UseCaseForm, links, removal) -> UseCase:
-    """Content, foundations and links in one transaction: a refused link leaves nothing half saved.
-    Raises ValidationError after putting the message on the form it belongs to."""
-    failure = None
+    """Content, foundations and links in one transaction, each through its own service: a refused
+    link rolls the content back too, so nothing is left half saved. A refusal is put on the form it
+    belongs to, then re-raised so the transaction rolls back."""
+    kwargs = {
+        "actor": actor,
+        "data": form.content_data(),
+        "functions": form.cleaned_data["functions"],
+        "foundations": form.cleaned_data["foundations"],
+    }
     try:
-        with transaction.atomic():
-            kwargs = {
-                "actor": actor,
-                "data": form.content_data(),
-                "functions": form.cleaned_data["functions"],
-                "foundations": form.cleaned_data["foundations"],
-            }
-            try:
-                if use_case is None:
-                    saved = domain_services.use_case_create(**kwargs)
-                else:
-                    saved = domain_services.use_case_update(use_case=use_case, **kwargs)
-            except ValidationError as exc:
-                form.add_service_error(exc)
-                failure = exc
-                raise
-            for link in removal.links_to_remove():
-                link_services.link_delete(actor=actor, link=link)
-            for link_form in links.forms:
-                if not link_form.has_changed() or not link_form.is_filled:
-                    continue
-                try:
-                    link_services.link_create(
-                        actor=actor,
-                        source=saved,
-                        target=link_form.cleaned_data["target_use_case"],
-                        kind=link_form.cleaned_data["kind"],
-                    )
-                except ValidationError as exc:
-                    link_form.add_error("target", exc.messages)
-                    failure = exc
-                    raise
-    except ValidationError:
-        if failure is None:
+        if use_case is None:
+            saved = domain_services.use_case_create(**kwargs)
+        else:
+            saved = domain_services.use_case_update(use_case=use_case, **kwargs)
+    except ValidationError as exc:
+        form.add_service_error(exc)
+        raise
+    for link in removal.links_to_remove():
+        link_services.link_delete(actor=actor, link=link)
+    for link_form in links.forms:
+        if not link_form.has_changed() or not link_form.is_filled:
+            continue
+        try:
+            link_services.link_create(
+                actor=actor,
+                source=saved,
+                target=link_form.cleaned_data["target_use_case"],
+                kind=link_form.cleaned_data["kind"],
+            )
+        except ValidationError as exc:
+            link_form.add_error("target", exc.messages)
             raise
-        raise failure from None
     return saved
 
 

@@ -364,3 +364,12 @@ def test_the_form_renders_in_a_fixed_number_of_queries(alice_client, org, django
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = alice_client.get(edit_url(use_case))
     assert response.text.count('name="links-existing-remove"') == 9
+
+
+def test_an_owner_who_left_the_team_does_not_block_the_edit(alice_client, org):
+    use_case = org.use_case(owner=org.paul)
+    org.pricing.members.remove(org.paul)
+    response = alice_client.post(edit_url(use_case), form_data(org, owner=org.paul.pk, title="Still editable"))
+    assert response.status_code == 302
+    use_case.refresh_from_db()
+    assert (use_case.title, use_case.owner) == ("Still editable", org.paul)
