@@ -395,6 +395,8 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # When it was last handed to the broker: the sweeper does not hand it out again too soon.
+    dispatched_at = models.DateTimeField(_("queued"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

@@ -179,7 +179,7 @@ def _transition_text(event: AuditEvent) -> str:
         "source": Status(event.data["from"]).label if event.data.get("from") in Status.values else "",
         "target": Status(event.data["to"]).label if event.data.get("to") in Status.values else "",
     }
-    if event.data.get("comment"):
+    if event.data.get("comment") and action != "request_changes":  # listed with its change request
         text += f" - {event.data['comment']}"
     return text
 
@@ -199,7 +199,7 @@ def use_case_timeline(*, use_case: UseCase) -> list[TimelineEntry]:
         else:
             kind = TimelineKind.FIELD_CHANGE
             details = ", ".join(f"{k}: {v}" for k, v in sorted(event.data.items()) if not isinstance(v, dict | list))
-            text = event.action.replace("_", " ").replace(".", ": ") + (f" ({details})" if details else "")
+            text = event.action.replace("_", " ").replace(".", " ").capitalize() + (f" ({details})" if details else "")
         entries.append(
             TimelineEntry(
                 when=event.created_at,

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from domains.choices import Status
 from domains.exceptions import BusinessRuleError
@@ -61,6 +62,9 @@ NOTIFICATION_BACKOFF_MAX_SECONDS = 60 * 60
 # A row left "sending" longer than this was claimed by a worker that died (the task time limit is
 # shorter), so the sweeper hands it out again.
 NOTIFICATION_CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
+# A pending row already handed to the broker is handed out again only after this long (its message
+# may be waiting for a worker that is down): the queue does not grow by one copy per sweep.
+NOTIFICATION_REDISPATCH_AFTER = datetime.timedelta(minutes=10)
 
 
 def audit_record(*, actor: User | None, action: str, target, data: dict[str, Any] | None = None) -> AuditEvent:
@@ -96,6 +100,9 @@ def _current_round(use_case: UseCase) -> ReviewRound:
         .first()
     )
     if review_round is None:
+        from .workflow import require_committee
+
+        require_committee(use_case)
         last = ReviewRound.objects.filter(use_case=use_case).order_by("-number").values_list("number", flat=True)
         review_round = ReviewRound.objects.create(
             use_case=use_case, committee=committee_for(use_case), number=(last.first() or 0) + 1
@@ -181,9 +188,8 @@ def use_case_withdraw(*, actor: User, use_case: UseCase) -> UseCase:
 def use_case_start_review(*, actor: User, use_case: UseCase) -> UseCase:
     """Submitted -> in review, opening a new review round in which each member votes once."""
     _, locked = _begin(actor=actor, use_case=use_case, action="start_review")
-    committee = committee_for(locked)
-    last = ReviewRound.objects.filter(use_case=locked).order_by("-number").values_list("number", flat=True).first()
-    review_round = ReviewRound.objects.create(use_case=locked, committee=committee, number=(last or 0) + 1)
+    review_round = _current_round(locked)
+    committee = review_round.committee
     return _move(
         actor=actor,
         original=use_case,
@@ -470,15 +476,20 @@ def notifications_dispatch(notification_ids: list[int]) -> int:
     rows stay pending; the periodic sweeper sends them when it is back. Returns how many were queued."""
     from .tasks import deliver_notification_task
 
-    queued = 0
+    queued = []
     for notification_id in notification_ids:
         try:
             deliver_notification_task.delay(notification_id)
-        except Exception as exc:  # the broker, not the user's write, failed: leave the row pending
-            logger.warning("Notification %s left pending, broker unavailable: %s", notification_id, exc)
+        except (KombuOperationalError, OSError) as exc:  # the broker, not the user's write, failed
+            logger.warning("Notifications left pending, broker unavailable: %s", exc)
             break
-        queued += 1
-    return queued
+        except Exception:  # tasks run in-process (no broker configured) and this one failed: the row says why
+            logger.exception("Notification %s could not be delivered now", notification_id)
+            continue
+        queued.append(notification_id)
+    if queued:
+        Notification.objects.filter(pk__in=queued).update(dispatched_at=timezone.now())
+    return len(queued)
 
 
 def _team_recipients(use_case: UseCase) -> list[User]:
@@ -551,7 +562,11 @@ def notification_deliver(*, notification_id: int) -> bool:
             raise NotificationDeliveryFailed(error, retry_in=None) from exc
         retry_in = _backoff(notification.attempts)
         Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
-            status=NotificationStatus.PENDING, last_error=error, claimed_at=None, next_attempt_at=now + retry_in
+            status=NotificationStatus.PENDING,
+            last_error=error,
+            claimed_at=None,
+            next_attempt_at=now + retry_in,
+            dispatched_at=None,  # the retry's message is the task's own; the sweeper is the safety net
         )
         raise NotificationDeliveryFailed(error, retry_in=retry_in) from exc
     Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
@@ -561,12 +576,18 @@ def notification_deliver(*, notification_id: int) -> bool:
 
 
 def notifications_due(*, limit: int, grace: datetime.timedelta = datetime.timedelta(0)) -> list[int]:
-    """Ids of rows to hand out again: pending and due (older than `grace`, so rows just handed to the
-    broker by their own transaction are not doubled), or claimed by a worker that died."""
+    """Ids of rows to hand out (again): pending and due, older than `grace` (their own transaction's
+    dispatch is under way) and not handed to the broker recently; or claimed by a worker that died."""
     now = timezone.now()
+    not_recently_queued = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - NOTIFICATION_REDISPATCH_AFTER)
     return list(
         Notification.objects.filter(
-            Q(status=NotificationStatus.PENDING, next_attempt_at__lte=now - grace, created_at__lte=now - grace)
+            Q(
+                not_recently_queued,
+                status=NotificationStatus.PENDING,
+                next_attempt_at__lte=now - grace,
+                created_at__lte=now - grace,
+            )
             | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - NOTIFICATION_CLAIM_TIMEOUT)
         )
         .order_by("next_attempt_at", "pk")

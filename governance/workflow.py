@@ -80,7 +80,12 @@ TRANSITIONS: dict[str, Transition] = {
             is_team_member,
         ),
         Transition(
-            "start_review", _("Start review"), frozenset({Status.SUBMITTED}), Status.IN_REVIEW, is_committee_member
+            "start_review",
+            _("Start review"),
+            frozenset({Status.SUBMITTED}),
+            Status.IN_REVIEW,
+            is_committee_member,
+            (require_committee,),
         ),
         Transition(
             "request_changes",

@@ -21,7 +21,7 @@ def load_committees(report, users: dict, user_rows: Iterable[dict], functions: d
     "member", "secretary" or empty)."""
     committee, created = Committee.objects.get_or_create(
         name=DEMO_COMMITTEE,
-        defaults={"mandate": DEMO_MANDATE, "covers_all_domains": True, "quorum_votes": 3, "quorum_functions": 2},
+        defaults={"mandate": DEMO_MANDATE, "covers_all_domains": True, "quorum_votes": 3, "quorum_functions": 3},
     )
     report.count("committees", created)
     open_members = set(
@@ -40,3 +40,23 @@ def load_committees(report, users: dict, user_rows: Iterable[dict], functions: d
         open_members.add(user.pk)
         report.count("committee memberships", True)
     return committee
+
+
+def open_seeded_review_rounds(report) -> None:
+    """Demo use cases are put "in review" as data, not through the workflow: give each the open
+    review round the workflow would have opened, so members can vote and meetings list them."""
+    from django.db.models import Exists, OuterRef
+
+    from domains.choices import Status
+    from domains.models import UseCase
+    from governance.models import ReviewRound
+    from governance.selectors import committee_for
+
+    open_round = ReviewRound.objects.filter(use_case=OuterRef("pk"), closed_at__isnull=True)
+    without_round = UseCase.objects.filter(~Exists(open_round), status=Status.IN_REVIEW)
+    for use_case in without_round.select_related("domain").order_by("pk"):
+        committee = committee_for(use_case)
+        if committee is None:
+            continue
+        ReviewRound.objects.create(use_case=use_case, committee=committee, number=use_case.review_rounds.count() + 1)
+        report.count("review rounds", True)

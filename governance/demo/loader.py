@@ -21,7 +21,7 @@ from portfolio.models import UseCaseLink
 from portfolio.services import link_create
 
 from . import data
-from .committees import load_committees
+from .committees import load_committees, open_seeded_review_rounds
 
 DEMO_PASSWORD = "demo-pass-2026"
 EXTERNAL_ID_PREFIX = "demo:"
@@ -50,6 +50,7 @@ def load_demo() -> LoadReport:
     teams = _load_teams(report, functions, users)
     foundations = _load_foundations(report, teams)
     use_cases = _load_use_cases(report, domains, teams, users, functions, foundations)
+    open_seeded_review_rounds(report)
     _load_links(report, use_cases, users)
     _load_committee_group(report, users)
     return report

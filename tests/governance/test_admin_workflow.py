@@ -138,3 +138,38 @@ def test_status_is_never_a_form_field(world, staff_user):
     form = model_admin.get_form(request, world.use_case)()
     assert "status" not in form.fields
     assert "status" in model_admin.get_readonly_fields(request, world.use_case)
+
+
+def _queries(client, url, data=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, data or {}).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("queue", ["awaiting_my_vote", "in_review", "decided_this_month"])
+def test_queue_filters_read_in_a_fixed_number_of_queries(as_user, world, queue):
+    client = as_user("finance")
+    advance(world, "in_review")
+    advance(world, "approved", use_case=UseCaseFactory(team=world.use_case.team, owner=world.owner))
+    few = _queries(client, CHANGELIST, {"queue": queue})
+    for _ in range(4):
+        advance(world, "in_review", use_case=UseCaseFactory(team=world.use_case.team, owner=world.owner))
+        advance(world, "approved", use_case=UseCaseFactory(team=world.use_case.team, owner=world.owner))
+    assert _queries(client, CHANGELIST, {"queue": queue}) == few
+
+
+def test_the_timeline_panel_reads_in_a_fixed_number_of_queries(as_user, world):
+    client = as_user("chair")
+    use_case = advance(world, "in_review")
+    page = reverse("admin:domains_usecase_change", args=[use_case.pk])
+    few = _queries(client, page)
+    approve_votes(world, use_case)
+    from governance import services
+
+    services.use_case_request_changes(actor=world.chair, use_case=use_case, comment="More.")
+    services.use_case_submit(actor=world.owner, use_case=use_case)
+    services.use_case_start_review(actor=world.chair, use_case=use_case)
+    assert _queries(client, page) == few

@@ -106,3 +106,24 @@ def test_demo_committee_takes_the_users_with_a_committee_role_and_is_idempotent(
         CommitteeMembership.objects.filter(committee=committee).values_list("user__username", "role", "function__slug")
     ) == [("claire", "chair", "finance"), ("marc", "member", "marketing"), ("sophie", "secretary", "legal-compliance")]
     assert report.created == {"committees": 1, "committee memberships": 3}
+
+
+def test_use_cases_seeded_in_review_get_their_open_round_once(world):
+    from governance.demo.committees import open_seeded_review_rounds
+    from governance.models import ReviewRound
+
+    seeded = UseCaseFactory(team=world.use_case.team, owner=world.owner)
+    type(seeded).objects.filter(pk=seeded.pk).update(status="in_review")
+    reviewed = advance(world, "in_review")
+    report = CountingReport()
+
+    open_seeded_review_rounds(report)
+    open_seeded_review_rounds(report)
+
+    assert list(ReviewRound.objects.filter(use_case=seeded).values_list("number", "committee")) == [
+        (1, world.committee.pk)
+    ]
+    assert ReviewRound.objects.filter(use_case=reviewed).count() == 1
+    assert report.created == {"review rounds": 1}
+    meeting = services.meeting_prepare_next(actor=world.chair, committee=world.committee, date=NEXT_WEEK)
+    assert set(meeting.items.values_list("use_case", flat=True)) == {seeded.pk, reviewed.pk}

@@ -152,7 +152,7 @@ def test_a_row_claimed_by_a_dead_worker_is_handed_out_again_but_a_live_claim_is_
 
 
 def test_with_the_broker_down_a_submission_succeeds_and_its_mail_goes_out_when_it_is_back(
-    world, private_broker, settings, django_capture_on_commit_callbacks
+    world, private_broker, settings, django_capture_on_commit_callbacks, caplog
 ):
     settings.GOVERNANCE_NOTIFICATION_SWEEP_GRACE = datetime.timedelta(0)
     # given: the broker is down (never started)
@@ -164,8 +164,9 @@ def test_with_the_broker_down_a_submission_succeeds_and_its_mail_goes_out_when_i
     # then: the submission stands, its notifications wait
     world.use_case.refresh_from_db()
     assert world.use_case.status == "submitted"
-    assert Notification.objects.filter(status="pending").count() == 5
+    assert Notification.objects.filter(status="pending", dispatched_at__isnull=True).count() == 5
     assert mail.outbox == []
+    assert "Notifications left pending, broker unavailable" in caplog.text
 
     # when: the broker is back and the beat sweeper runs, then a worker takes the messages
     private_broker.start()
@@ -182,6 +183,35 @@ def test_with_the_broker_down_a_submission_succeeds_and_its_mail_goes_out_when_i
     for notification in Notification.objects.all():
         deliver_notification_task.apply(args=[notification.pk])
     assert len(mail.outbox) == 5
+
+
+def test_the_sweeper_does_not_queue_a_row_again_while_its_message_may_still_wait(world, eager):
+    notification = _pending_notification(world)
+    long_ago = timezone.now() - datetime.timedelta(minutes=1)
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=long_ago, next_attempt_at=long_ago, dispatched_at=timezone.now()
+    )
+    assert services.notifications_due(limit=10) == []
+    Notification.objects.filter(pk=notification.pk).update(
+        dispatched_at=timezone.now() - services.NOTIFICATION_REDISPATCH_AFTER - datetime.timedelta(seconds=1)
+    )
+    assert services.notifications_due(limit=10) == [notification.pk]
+
+
+def test_without_a_broker_one_failing_mail_does_not_hold_back_the_others(world, eager):
+    first, second = _pending_notification(world), _pending_notification(world)
+    real_send = services.send_mail
+
+    def send_mail(subject, body, sender, recipients):
+        if Notification.objects.get(status="sending").pk == first.pk:
+            raise smtplib.SMTPServerDisconnected("gone")
+        return real_send(subject, body, sender, recipients)
+
+    with mock.patch("governance.services.send_mail", side_effect=send_mail):
+        assert services.notifications_dispatch([first.pk, second.pk]) == 1
+
+    assert dict(Notification.objects.values_list("pk", "status")) == {first.pk: "pending", second.pk: "sent"}
+    assert len(mail.outbox) == 1
 
 
 def test_the_sweeper_leaves_fresh_rows_to_their_own_dispatch(world, settings):
