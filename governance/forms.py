@@ -1,0 +1,343 @@
+"""Forms of the team web pages. They validate input and hand it to the services of each layer;
+they never write a model themselves and never touch a status."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from domains.choices import AMBITION_HELP, Ambition, JourneyStage, RiskTier, Status
+from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
+from domains.selectors import use_case_list
+from portfolio.choices import LinkKind
+
+SCORE_CHOICES = [("", _("Not scored yet"))] + [(str(n), str(n)) for n in range(1, 6)]
+
+# Content fields a team fills in, in the order the form teaches them. Status, reference and
+# external id are not among them: the workflow and imports own those.
+CONTENT_FIELDS = (
+    "title",
+    "team",
+    "domain",
+    "owner",
+    "problem_statement",
+    "proposed_solution",
+    "journey_stages",
+    "ambition",
+    "ai_technique",
+    "sourcing",
+    "business_value",
+    "feasibility",
+    "data_readiness",
+    "estimated_annual_benefit",
+    "estimated_annual_cost",
+    "risk_tier",
+    "is_high_impact",
+    "uses_personal_data",
+)
+
+# How the form groups its fields: (section key, heading, one-line lesson, fields).
+SECTIONS = (
+    (
+        "idea",
+        _("The idea"),
+        _("Name it so a colleague in another function understands it at a glance."),
+        ("title", "team", "domain", "owner", "functions"),
+    ),
+    (
+        "problem",
+        _("The problem and the customer journey it changes"),
+        _(
+            "Start from the problem, not the technology. Which moment of the customer's journey gets better, "
+            "and for whom?"
+        ),
+        ("problem_statement", "proposed_solution", "journey_stages"),
+    ),
+    (
+        "ambition",
+        _("Ambition"),
+        _("Optimising what exists and transforming how value is created are both useful; say which this is."),
+        ("ambition", "ai_technique", "sourcing"),
+    ),
+    (
+        "value",
+        _("Value, feasibility and data readiness"),
+        _("The committee weighs value against what it takes. Data readiness is often the real constraint: be candid."),
+        (
+            "business_value",
+            "feasibility",
+            "data_readiness",
+            "estimated_annual_benefit",
+            "estimated_annual_cost",
+        ),
+    ),
+    (
+        "risk",
+        _("Risk"),
+        _("The EU AI Act classifies uses by risk; personal data brings its own duties."),
+        ("risk_tier", "is_high_impact", "uses_personal_data"),
+    ),
+    (
+        "foundations",
+        _("Foundations it relies on"),
+        _(
+            "Data sources, platforms and models that already exist. Reusing a foundation makes every use case "
+            "built on it cheaper and the next one faster."
+        ),
+        ("foundations",),
+    ),
+)
+
+
+class UseCaseForm(forms.ModelForm):
+    """The content of a use case. Fields a draft may leave empty stay optional here; the workflow
+    service decides on submission what is still missing."""
+
+    journey_stages = forms.MultipleChoiceField(
+        label=UseCase._meta.get_field("journey_stages").verbose_name,
+        help_text=UseCase._meta.get_field("journey_stages").help_text,
+        choices=JourneyStage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    ambition = forms.ChoiceField(
+        label=UseCase._meta.get_field("ambition").verbose_name,
+        choices=Ambition.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    functions = forms.ModelMultipleChoiceField(
+        label=UseCase._meta.get_field("functions").verbose_name,
+        help_text=UseCase._meta.get_field("functions").help_text,
+        queryset=BusinessFunction.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    foundations = forms.ModelMultipleChoiceField(
+        label=UseCase._meta.get_field("foundations").verbose_name,
+        queryset=Foundation.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = UseCase
+        fields = CONTENT_FIELDS
+        widgets = {
+            "title": forms.TextInput(attrs={"autocomplete": "off"}),
+            "problem_statement": forms.Textarea(attrs={"rows": 4}),
+            "proposed_solution": forms.Textarea(attrs={"rows": 4}),
+            "risk_tier": forms.Select,
+            "estimated_annual_benefit": forms.NumberInput(attrs={"min": 0, "step": "1000", "inputmode": "decimal"}),
+            "estimated_annual_cost": forms.NumberInput(attrs={"min": 0, "step": "1000", "inputmode": "decimal"}),
+        }
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        teams = Team.objects.filter(members=actor).order_by("name")
+        self.fields["team"].queryset = teams
+        self.fields["team"].empty_label = None
+        self.fields["domain"].queryset = Domain.objects.order_by("name")
+        # The owner is someone of the submitting teams; by default, whoever creates it.
+        # The current owner stays selectable even after leaving the team.
+        self.fields["owner"].queryset = (
+            User.objects.filter(Q(teams__in=teams) | Q(pk=self.instance.owner_id)).distinct().order_by("username")
+        )
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["foundations"].label_from_instance = lambda f: f.name
+        for name in ("business_value", "feasibility", "data_readiness"):
+            field = UseCase._meta.get_field(name)
+            self.fields[name] = forms.TypedChoiceField(
+                label=field.verbose_name,
+                help_text=field.help_text,
+                choices=SCORE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        if self.instance.pk:
+            self.initial.setdefault("functions", list(self.instance.functions.all()))
+            self.initial.setdefault("foundations", list(self.instance.foundations.all()))
+        elif not self.is_bound:
+            # A new use case is owned by whoever starts it, for the first of their teams.
+            self.initial["owner"] = actor.pk
+            first_team = teams.first()
+            if first_team is not None:
+                self.initial["team"] = first_team.pk
+        self.fields["risk_tier"].required = False
+        required_to_submit = set(UseCase.REQUIRED_FOR_SUBMISSION) | {"functions"}
+        for name, field in self.fields.items():
+            field.required_to_submit = name in required_to_submit
+            field.label = capfirst(field.label)
+
+    def clean_risk_tier(self):
+        # Not assessed yet is a fine answer for a draft; a form posted without the field means it.
+        return self.cleaned_data.get("risk_tier") or RiskTier.NOT_ASSESSED
+
+    def mark_missing(self, names) -> None:
+        """Fields the workflow found empty on submission: flagged for assistive technology too."""
+        for name in names:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_helptext"] if bound.help_text else []
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join([*described, f"{bound.auto_id}_error"])}
+                )
+
+    def ambition_options(self):
+        """The ambition radios with the one-line lesson of each."""
+        return [(radio, AMBITION_HELP.get(radio.data["value"], "")) for radio in self["ambition"]]
+
+    def sections(self):
+        return [(key, heading, lesson, [self[name] for name in names]) for key, heading, lesson, names in SECTIONS]
+
+    def content_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's ValidationError beside the fields it names, the rest at the top."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class LinkForm(forms.Form):
+    """One related use case: whom it relates to, and how. The target is typed or picked by its
+    reference; any use case visible to the team can be linked."""
+
+    target = forms.CharField(
+        label=_("Related use case"),
+        max_length=20,
+        required=False,
+        help_text=_("Type a reference (UC-0042) or words of its title, then pick it from the list."),
+        widget=forms.TextInput(attrs={"data-use-case-picker": "", "autocomplete": "off", "placeholder": "UC-0000"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind of link"), choices=[("", "—"), *LinkKind.choices], required=False)
+
+    def __init__(self, *args, actor: User, use_case: UseCase | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.use_case = use_case
+
+    def clean(self):
+        cleaned = super().clean()
+        reference = (cleaned.get("target") or "").strip().split(" ")[0].upper()
+        kind = cleaned.get("kind")
+        if not reference and not kind:
+            return cleaned
+        if not reference:
+            self.add_error("target", _("Pick the use case this one relates to."))
+            return cleaned
+        if not kind:
+            self.add_error("kind", _("Say how the two use cases relate."))
+        target = use_case_list(actor=self.actor).filter(reference=reference).first()
+        if target is None:
+            self.add_error("target", _("No use case %(reference)s that you can see.") % {"reference": reference})
+        elif self.use_case is not None and target.pk == self.use_case.pk:
+            self.add_error("target", _("A use case cannot be linked to itself."))
+        cleaned["target_use_case"] = target
+        return cleaned
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.cleaned_data.get("target_use_case") and self.cleaned_data.get("kind"))
+
+
+class BaseLinkFormSet(forms.BaseFormSet):
+    def __init__(self, *args, actor: User, use_case: UseCase | None, **kwargs):
+        self.actor = actor
+        self.use_case = use_case
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"actor": self.actor, "use_case": self.use_case}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            actor=self.actor,
+            use_case=self.use_case,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+LinkFormSet = forms.formset_factory(LinkForm, formset=BaseLinkFormSet, extra=2, max_num=20, absolute_max=20)
+
+
+class RemoveLinksForm(forms.Form):
+    """Existing links from this use case that the team wants to drop."""
+
+    remove = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.links = list(links)
+        self.fields["remove"].choices = [(str(link.pk), str(link.pk)) for link in self.links]
+
+    def links_to_remove(self):
+        chosen = set(self.cleaned_data.get("remove") or [])
+        return [link for link in self.links if str(link.pk) in chosen]
+
+
+class UseCaseSearchForm(forms.Form):
+    """Filters of the organisation-wide browse page. Drafts are never listed there."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    domain = forms.ModelChoiceField(
+        label=_("Domain"), queryset=Domain.objects.order_by("name"), required=False, empty_label=_("All domains")
+    )
+    function = forms.ModelChoiceField(
+        label=_("Function"),
+        queryset=BusinessFunction.objects.order_by("name"),
+        required=False,
+        empty_label=_("All functions"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *[(v, label) for v, label in Status.choices if v != Status.DRAFT]],
+    )
+    ambition = forms.ChoiceField(
+        label=_("Ambition"), required=False, choices=[("", _("Any ambition")), *Ambition.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].to_field_name = "slug"
+        self.fields["function"].to_field_name = "slug"
+
+    def apply(self, queryset):
+        """The valid filters applied; an invalid one is reported beside its field and left out."""
+        if not self.is_bound:
+            return queryset
+        self.is_valid()
+        data = self.cleaned_data
+        for word in (data.get("q") or "").split()[:8]:
+            queryset = queryset.filter(
+                Q(reference__iexact=word)
+                | Q(title__icontains=word)
+                | Q(problem_statement__icontains=word)
+                | Q(proposed_solution__icontains=word)
+            )
+        if data.get("domain"):
+            queryset = queryset.filter(domain=data["domain"])
+        if data.get("function"):
+            queryset = queryset.filter(functions=data["function"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("ambition"):
+            queryset = queryset.filter(ambition=data["ambition"])
+        return queryset

@@ -1,0 +1,89 @@
+// AI Portfolio – small enhancements on top of pages that work without JavaScript.
+(function () {
+  "use strict";
+
+  // Move focus to the error summary so keyboard and screen-reader users land on it.
+  function focusErrorSummary() {
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  }
+
+  // Foundations picker: filter the checkbox list as you type.
+  function setUpFilter(picker) {
+    var input = picker.querySelector("[data-picker-filter]");
+    var list = picker.querySelector("[data-filterable]");
+    var count = picker.querySelector("[data-picker-count]");
+    if (!input || !list) { return; }
+    var items = Array.prototype.slice.call(list.querySelectorAll(".choice"));
+    function update() {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      items.forEach(function (item) {
+        var text = item.textContent.toLowerCase();
+        var checked = item.querySelector("input").checked;
+        var match = checked || words.every(function (w) { return text.indexOf(w) !== -1; });
+        item.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      var selected = list.querySelectorAll("input:checked").length;
+      if (count) {
+        count.textContent = (count.dataset.template || "{shown} / {total}")
+          .replace("{shown}", shown).replace("{total}", items.length).replace("{selected}", selected);
+      }
+    }
+    input.addEventListener("input", update);
+    list.addEventListener("change", update);
+    // Enter in the filter must not submit the whole form.
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); } });
+    update();
+  }
+
+  // Related use cases: suggest use cases of the whole company while typing a reference or title.
+  function setUpUseCasePicker(container) {
+    var url = container.dataset.lookupUrl;
+    var exclude = container.dataset.exclude || "";
+    var datalist = document.getElementById("use-case-options");
+    if (!url || !datalist) { return; }
+    var timer = null;
+    var last = "";
+    container.querySelectorAll("[data-use-case-picker]").forEach(function (input) {
+      input.setAttribute("list", "use-case-options");
+      input.addEventListener("input", function () {
+        var term = input.value.trim();
+        if (term.length < 2 || term === last) { return; }
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          last = term;
+          var query = "?q=" + encodeURIComponent(term) + (exclude ? "&exclude=" + encodeURIComponent(exclude) : "");
+          fetch(url + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+            .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+            .then(function (data) {
+              datalist.innerHTML = "";
+              data.results.forEach(function (row) {
+                var option = document.createElement("option");
+                option.value = row.reference;
+                option.label = row.reference + " · " + row.title + " (" + row.team + ", " + row.status + ")";
+                option.textContent = option.label;
+                datalist.appendChild(option);
+              });
+            })
+            .catch(function () { /* typing the reference still works */ });
+        }, 200);
+      });
+    });
+  }
+
+  // Ask before an action that cannot be undone from this page.
+  function setUpConfirm(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    document.querySelectorAll("[data-picker]").forEach(setUpFilter);
+    document.querySelectorAll("[data-link-rows]").forEach(setUpUseCasePicker);
+    document.querySelectorAll("form[data-confirm]").forEach(setUpConfirm);
+  });
+})();

@@ -1,0 +1,338 @@
+"""The team-facing web pages: a team's own use cases, the form that creates and edits them, the
+workflow buttons, and the organisation-wide catalogue.
+
+Views read through selectors and write through services: content through domains.services, links
+through portfolio.services, the workflow through governance.services. Visibility comes from
+domains.selectors.use_case_list, so another team's draft is a 404 here exactly as in the API."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from domains import services as domain_services
+from domains.choices import AMBITION_HELP, JourneyStage, Status
+from domains.exceptions import BusinessRuleError
+from domains.models import UseCase
+from domains.selectors import use_case_list
+from portfolio import services as link_services
+from portfolio.models import UseCaseLink
+
+from . import selectors, web_selectors
+from . import services as workflow
+from .exceptions import SubmissionIncomplete
+from .forms import LinkFormSet, RemoveLinksForm, UseCaseForm, UseCaseSearchForm
+from .workflow import TRANSITIONS
+
+PAGE_SIZE = 25
+LOOKUP_LIMIT = 10
+# Where the workflow's missing fields wait between the refused submission and the form page.
+MISSING_SESSION_KEY = "web.missing_fields.{pk}"
+
+
+def _visible(request, reference: str, queryset=None) -> UseCase:
+    """The use case if this person may see it; otherwise 404, so a draft's existence is not leaked."""
+    return get_object_or_404(use_case_list(actor=request.user, queryset=queryset), reference=reference)
+
+
+def _is_team_member(user, use_case: UseCase) -> bool:
+    return use_case.team_id in _team_ids(user)
+
+
+def _team_ids(user) -> set[int]:
+    if not hasattr(user, "_web_team_ids"):
+        user._web_team_ids = set(user.teams.values_list("pk", flat=True))
+    return user._web_team_ids
+
+
+def _require_team_member(request, use_case: UseCase) -> None:
+    if not _is_team_member(request.user, use_case):
+        raise PermissionDenied(_("Only the members of %(team)s can change this use case.") % {"team": use_case.team})
+
+
+@login_required
+@require_GET
+def my_use_cases(request):
+    """The use cases of the teams this person belongs to, with what is expected of them next."""
+    teams = list(request.user.teams.order_by("name"))
+    qs = use_case_list(actor=request.user).filter(team__in=[t.pk for t in teams]).order_by("-updated_at", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    expectations = web_selectors.team_expectations(use_cases=rows)
+    counts = dict.fromkeys(["draft", "in_committee", "changes", "approved"], 0)
+    for status, total in web_selectors.status_counts(team_ids=[t.pk for t in teams]):
+        if status == Status.DRAFT:
+            counts["draft"] += total
+        elif status in (Status.SUBMITTED, Status.IN_REVIEW):
+            counts["in_committee"] += total
+        elif status == Status.CHANGES_REQUESTED:
+            counts["changes"] += total
+        elif status in (Status.APPROVED, Status.IN_DELIVERY, Status.SCALED):
+            counts["approved"] += total
+    return render(
+        request,
+        "governance/my_use_cases.html",
+        {
+            "teams": teams,
+            "page": page,
+            "rows": [(uc, expectations.get(uc.pk)) for uc in rows],
+            "counts": counts,
+        },
+    )
+
+
+@login_required
+@require_GET
+def use_case_browse(request):
+    """Every use case past draft, across the organisation: how teams find work to join."""
+    form = UseCaseSearchForm(request.GET or None)
+    qs = use_case_list(actor=request.user).exclude(status=Status.DRAFT)
+    qs = form.apply(qs).order_by("-updated_at", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "governance/use_case_browse.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_bound},
+    )
+
+
+@login_required
+@require_GET
+def use_case_lookup(request):
+    """The searchable picker's source: visible use cases by reference or title words, as JSON."""
+    term = request.GET.get("q", "").strip()
+    qs = use_case_list(actor=request.user)
+    exclude = request.GET.get("exclude", "").strip()
+    if exclude:
+        qs = qs.exclude(reference=exclude)
+    for word in term.split()[:5]:
+        qs = qs.filter(Q(reference__iexact=word) | Q(title__icontains=word))
+    results = [
+        {"reference": ref, "title": title, "team": team, "status": str(Status(status).label)}
+        for ref, title, team, status in qs.order_by("reference").values_list(
+            "reference", "title", "team__name", "status"
+        )[:LOOKUP_LIMIT]
+    ]
+    return JsonResponse({"results": results})
+
+
+@login_required
+@require_GET
+def use_case_detail(request, reference: str):
+    use_case = _visible(request, reference)
+    is_member = _is_team_member(request.user, use_case)
+    expectation = web_selectors.team_expectations(use_cases=[use_case])[use_case.pk] if is_member else None
+    links = list(
+        UseCaseLink.objects.filter(Q(source=use_case) | Q(target=use_case))
+        .select_related("source", "target")
+        .order_by("kind", "id")
+    )
+    visible_ids = set(
+        use_case_list(actor=request.user)
+        .filter(pk__in={link.source_id for link in links} | {link.target_id for link in links})
+        .values_list("pk", flat=True)
+    )
+    related = [
+        (link, link.target if link.source_id == use_case.pk else link.source)
+        for link in links
+        if (link.target_id if link.source_id == use_case.pk else link.source_id) in visible_ids
+    ]
+    return render(
+        request,
+        "governance/use_case_detail.html",
+        {
+            "use_case": use_case,
+            "is_member": is_member,
+            "can_edit": is_member and use_case.is_editable,
+            "can_submit": is_member and use_case.status in TRANSITIONS["submit"].sources,
+            "can_withdraw": is_member and use_case.status in TRANSITIONS["withdraw"].sources,
+            "journey_stages": [JourneyStage(s).label for s in use_case.journey_stages if s in JourneyStage.values],
+            "ambition_help": AMBITION_HELP.get(use_case.ambition, ""),
+            "scores": [
+                (UseCase.field_label(name).capitalize(), getattr(use_case, name))
+                for name in ("business_value", "feasibility", "data_readiness")
+            ],
+            "five": range(1, 6),
+            "usages": use_case.foundation_usages.select_related("foundation").order_by("foundation__name"),
+            "related": related,
+            "feedback": selectors.use_case_feedback(use_case=use_case),
+            "timeline": selectors.use_case_timeline(use_case=use_case),
+            "expectation": expectation,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def use_case_new(request):
+    if not request.user.teams.exists():
+        messages.error(request, _("You are not in any team yet: ask an administrator to add you to yours."))
+        return redirect("web:my_use_cases")
+    return _edit(request, use_case=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def use_case_edit(request, reference: str):
+    use_case = _visible(request, reference)
+    _require_team_member(request, use_case)
+    if not use_case.is_editable:
+        messages.error(request, _not_editable_message(use_case))
+        return redirect("web:use_case_detail", reference=use_case.reference)
+    return _edit(request, use_case=use_case)
+
+
+def _not_editable_message(use_case: UseCase) -> str:
+    return _(
+        "%(reference)s is %(status)s: it can be edited only while it is a draft or after the committee "
+        "requested changes."
+    ) % {"reference": use_case.reference, "status": use_case.get_status_display().lower()}
+
+
+def _outgoing_links(use_case: UseCase | None) -> list[UseCaseLink]:
+    if use_case is None:
+        return []
+    return list(use_case.outgoing_links.select_related("target").order_by("kind", "id"))
+
+
+def _edit(request, *, use_case: UseCase | None):
+    actor = request.user
+    existing_links = _outgoing_links(use_case)
+    data = request.POST if request.method == "POST" else None
+    form = UseCaseForm(data, instance=use_case or UseCase(), actor=actor)
+    links = LinkFormSet(data, prefix="links", actor=actor, use_case=use_case)
+    removal = RemoveLinksForm(data, links=existing_links, prefix="links-existing")
+    missing = request.session.pop(MISSING_SESSION_KEY.format(pk=use_case.pk), []) if use_case else []
+
+    if request.method == "POST" and form.is_valid() and links.is_valid() and removal.is_valid():
+        try:
+            saved = _save(actor=actor, use_case=use_case, form=form, links=links, removal=removal)
+        except BusinessRuleError as exc:
+            # The state changed since the form was opened (a teammate submitted it, say).
+            messages.error(request, exc.message)
+            if use_case is None:
+                return redirect("web:my_use_cases")
+            return redirect("web:use_case_detail", reference=use_case.reference)
+        except ValidationError:
+            pass  # the errors are on the forms now; show them below
+        else:
+            if request.POST.get("action") == "submit":
+                return _submit(request, saved)
+            messages.success(request, _("%(reference)s saved as a draft.") % {"reference": saved.reference})
+            return redirect("web:use_case_edit", reference=saved.reference)
+
+    form.mark_missing(missing)
+    return render(
+        request,
+        "governance/use_case_form.html",
+        {
+            "use_case": use_case,
+            "form": form,
+            "links": links,
+            "removal": removal,
+            "existing_links": existing_links,
+            "missing_fields": [(name, UseCase.field_label(name)) for name in missing],
+            "change_requests": (
+                selectors.use_case_feedback(use_case=use_case).open_change_requests
+                if use_case is not None and use_case.status == Status.CHANGES_REQUESTED
+                else []
+            ),
+            "missing_names": set(missing),
+        },
+        status=200,
+    )
+
+
+@transaction.atomic
+def _save(*, actor, use_case, form: UseCaseForm, links, removal) -> UseCase:
+    """Content, foundations and links in one transaction, each through its own service: a refused
+    link rolls the content back too, so nothing is left half saved. A refusal is put on the form it
+    belongs to, then re-raised so the transaction rolls back."""
+    kwargs = {
+        "actor": actor,
+        "data": form.content_data(),
+        "functions": form.cleaned_data["functions"],
+        "foundations": form.cleaned_data["foundations"],
+    }
+    try:
+        if use_case is None:
+            saved = domain_services.use_case_create(**kwargs)
+        else:
+            saved = domain_services.use_case_update(use_case=use_case, **kwargs)
+    except ValidationError as exc:
+        form.add_service_error(exc)
+        raise
+    for link in removal.links_to_remove():
+        link_services.link_delete(actor=actor, link=link)
+    for link_form in links.forms:
+        if not link_form.has_changed() or not link_form.is_filled:
+            continue
+        try:
+            link_services.link_create(
+                actor=actor,
+                source=saved,
+                target=link_form.cleaned_data["target_use_case"],
+                kind=link_form.cleaned_data["kind"],
+            )
+        except ValidationError as exc:
+            link_form.add_error("target", exc.messages)
+            raise
+    return saved
+
+
+def _submit(request, use_case: UseCase):
+    try:
+        workflow.use_case_submit(actor=request.user, use_case=use_case)
+    except SubmissionIncomplete as exc:
+        missing = list(exc.details.get("missing_fields", []))
+        request.session[MISSING_SESSION_KEY.format(pk=use_case.pk)] = missing
+        messages.error(
+            request,
+            _("%(reference)s is saved as a draft but cannot be submitted yet: %(count)s field(s) missing.")
+            % {"reference": use_case.reference, "count": len(missing)},
+        )
+        return redirect("web:use_case_edit", reference=use_case.reference)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:use_case_detail", reference=use_case.reference)
+    messages.success(
+        request,
+        _("%(reference)s is submitted to the committee. You will see its feedback here.")
+        % {"reference": use_case.reference},
+    )
+    return redirect("web:use_case_detail", reference=use_case.reference)
+
+
+@login_required
+@require_POST
+def use_case_submit_view(request, reference: str):
+    use_case = _visible(request, reference)
+    _require_team_member(request, use_case)
+    return _submit(request, use_case)
+
+
+@login_required
+@require_POST
+def use_case_withdraw_view(request, reference: str):
+    use_case = _visible(request, reference)
+    _require_team_member(request, use_case)
+    try:
+        workflow.use_case_withdraw(actor=request.user, use_case=use_case)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(reference)s is withdrawn from review and back in draft.") % {"reference": use_case.reference},
+        )
+    return redirect("web:use_case_detail", reference=use_case.reference)
