@@ -2,7 +2,21 @@
 
 from rest_framework.routers import DefaultRouter
 
+from domains.api.views import BusinessFunctionViewSet, DomainViewSet, FoundationViewSet, TeamViewSet, UseCaseViewSet
+from governance.api.audit import AuditEventViewSet
+from portfolio.api.graph import GraphEdgeViewSet, GraphNodeViewSet
+from portfolio.api.views import UseCaseLinkViewSet
+
 router = DefaultRouter()
+router.register("functions", BusinessFunctionViewSet, basename="function")
+router.register("domains", DomainViewSet, basename="domain")
+router.register("teams", TeamViewSet, basename="team")
+router.register("foundations", FoundationViewSet, basename="foundation")
+router.register("use-cases", UseCaseViewSet, basename="use-case")
+router.register("links", UseCaseLinkViewSet, basename="link")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("graph/nodes", GraphNodeViewSet, basename="graph-node")
+router.register("graph/edges", GraphEdgeViewSet, basename="graph-edge")
 
 app_name = "api"
 urlpatterns = router.urls
