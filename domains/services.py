@@ -163,3 +163,23 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
         locked.save(update_fields=["revoked_at"])
         announce(actor=actor, action="api_token.revoked", target=locked, data={"name": locked.name})
     return locked
+
+
+API_TOKEN_EDITABLE_FIELDS = frozenset({"name", "can_write", "rate_limit"})
+
+
+@transaction.atomic
+def api_token_update(*, actor: User | None, token: ApiToken, data: dict[str, Any]) -> ApiToken:
+    """Rename a token, grant or withdraw write, change its rate. Who it acts as never changes."""
+    unknown = sorted(set(data) - API_TOKEN_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    changed = {name: value for name, value in data.items() if getattr(locked, name) != value}
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    if changed:
+        announce(actor=actor, action="api_token.updated", target=locked, data={"fields": sorted(changed)})
+    return locked

@@ -18,7 +18,7 @@ from ..filters import (
     TeamFilterSet,
     UseCaseFilterSet,
 )
-from ..models import BusinessFunction, Domain, Foundation, Team, UseCase
+from ..models import BusinessFunction, Domain, Foundation, Team
 from ..rules import is_use_case_team_member
 from ..selectors import use_case_list
 from .serializers import (
