@@ -18,13 +18,37 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Field, ForeignObject, Lookup, QuerySet
 from rest_framework import serializers
 
 # Rows per batch when streaming: one to-many query per batch, bounded memory.
 STREAM_BATCH_SIZE = 2000
 # How list values are joined into one CSV cell.
 CSV_LIST_SEPARATOR = "|"
+
+
+@Field.register_lookup
+class AnyOf(Lookup):
+    """`pk__any_of=[...]`: one array parameter on PostgreSQL (`= ANY(%s)`) instead of thousands of
+    placeholders for the driver to parse; a plain IN elsewhere."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if not values:
+            return "1 = 0", []
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+# Foreign keys keep their own lookups: register there too, so `<fk>_id__any_of` works.
+ForeignObject.register_lookup(AnyOf)
 
 
 @dataclass(frozen=True)
@@ -108,14 +132,21 @@ class FlatRowSpec:
 
     @staticmethod
     def _many_values(model, column: FlatColumn, ids: list) -> dict[Any, list]:
+        """{row id: [values]} for one to-many column, in one query. A many-to-many is read from its
+        through table, without joining the rows' own table again."""
+        relation, _, rest = column.path.partition("__")
+        field = model._meta.get_field(relation)
+        if field.many_to_many and not field.auto_created:
+            through = field.remote_field.through
+            owner = f"{field.m2m_field_name()}_id"
+            value = f"{field.m2m_reverse_field_name()}__{rest}" if rest else f"{field.m2m_reverse_field_name()}_id"
+            pairs = through._base_manager.filter(**{f"{owner}__any_of": ids})
+        else:
+            owner, value = "pk", column.path
+            pairs = model._base_manager.filter(**{"pk__any_of": ids, f"{value}__isnull": False})
         found: dict[Any, list] = defaultdict(list)
-        pairs = (
-            model._base_manager.filter(pk__in=ids, **{f"{column.path}__isnull": False})
-            .order_by("pk", column.path)
-            .values_list("pk", column.path)
-        )
-        for pk, value in pairs:
-            found[pk].append(value)
+        for pk, item in pairs.order_by(owner, value).values_list(owner, value):
+            found[pk].append(item)
         return found
 
     # CSV: header, then lists of cells, streamed in batches ---------------------------------------------
