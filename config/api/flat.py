@@ -18,13 +18,24 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Field, ForeignObject, Lookup, QuerySet
+from django.db import connections
+from django.db.models import CharField, F, Field, ForeignObject, Func, Lookup, QuerySet
 from rest_framework import serializers
 
 # Rows per batch when streaming: one to-many query per batch, bounded memory.
 STREAM_BATCH_SIZE = 2000
 # How list values are joined into one CSV cell.
 CSV_LIST_SEPARATOR = "|"
+
+
+class Ids:
+    """A list of values handed to `any_of` as one parameter: Django would otherwise resolve each of
+    10,000 elements as a possible expression."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = list(values)
 
 
 @Field.register_lookup
@@ -35,16 +46,19 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
+    def _values(self) -> list:
+        return self.rhs.values if isinstance(self.rhs, Ids) else list(self.rhs)
+
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
+        values = self._values()
         if not values:
             return "1 = 0", []
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+        return f"{lhs} = ANY(%s)", [*lhs_params, self._values()]
 
 
 # Foreign keys keep their own lookups: register there too, so `<fk>_id__any_of` works.
@@ -57,10 +71,27 @@ class FlatColumn:
     path: str  # the values_list() lookup
     many: bool = False  # a to-many relation: read in one extra query per batch
     csv: Callable[[Any], Any] | None = None  # turns the value into a CSV cell, when str() would not do
+    timestamp: bool = False  # formatted by the database where it can
+
+    def select(self, vendor: str):
+        if self.timestamp and vendor == "postgresql":
+            return IsoTimestamp(F(self.path))
+        return self.path
 
 
 def _csv_datetime(value):
-    return value.isoformat() if value is not None else ""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()
+
+
+class IsoTimestamp(Func):
+    """A timestamp formatted as ISO 8601 in UTC by PostgreSQL itself. Parsing 30,000 timestamps into
+    datetimes only to print them again is most of the cost of a 10,000-row page; the database
+    formats them faster, with full microsecond precision."""
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+    output_field = CharField()
 
 
 def _csv_list(value):
@@ -85,7 +116,7 @@ def _column_for(name: str, field: serializers.Field) -> FlatColumn:
     if isinstance(field, serializers.PrimaryKeyRelatedField):
         return FlatColumn(name, path)
     if isinstance(field, serializers.DateTimeField):
-        return FlatColumn(name, path, csv=_csv_datetime)
+        return FlatColumn(name, path, csv=_csv_datetime, timestamp=True)
     if isinstance(field, serializers.ListField | serializers.MultipleChoiceField):
         return FlatColumn(name, path, csv=_csv_list)
     if isinstance(field, serializers.JSONField | serializers.DictField):
@@ -115,9 +146,14 @@ class FlatRowSpec:
 
     # JSON: lists of dicts ---------------------------------------------------------------------------
 
+    def select(self, queryset: QuerySet) -> QuerySet:
+        vendor = connections[queryset.db].vendor
+        return queryset.prefetch_related(None).values_list(*(c.select(vendor) for c in self.scalar))
+
     def rows(self, queryset: QuerySet) -> list[dict[str, Any]]:
-        tuples = list(queryset.values_list(*self.scalar_paths))
-        return self._dicts(queryset.model, tuples)
+        """Timestamps come as ISO 8601 strings on PostgreSQL and as aware datetimes elsewhere; both
+        render the same in JSON and CSV."""
+        return self._dicts(queryset.model, list(self.select(queryset)))
 
     def _dicts(self, model, tuples: list[tuple]) -> list[dict[str, Any]]:
         names = self.scalar_names
@@ -140,13 +176,17 @@ class FlatRowSpec:
             through = field.remote_field.through
             owner = f"{field.m2m_field_name()}_id"
             value = f"{field.m2m_reverse_field_name()}__{rest}" if rest else f"{field.m2m_reverse_field_name()}_id"
-            pairs = through._base_manager.filter(**{f"{owner}__any_of": ids})
+            pairs = through._base_manager.filter(**{f"{owner}__any_of": Ids(ids)})
         else:
             owner, value = "pk", column.path
-            pairs = model._base_manager.filter(**{"pk__any_of": ids, f"{value}__isnull": False})
+            pairs = model._base_manager.filter(**{"pk__any_of": Ids(ids), f"{value}__isnull": False})
         found: dict[Any, list] = defaultdict(list)
-        for pk, item in pairs.order_by(owner, value).values_list(owner, value):
+        # Sorting each short list here is cheaper than an ORDER BY over the whole batch.
+        for pk, item in pairs.order_by().values_list(owner, value):
             found[pk].append(item)
+        for items in found.values():
+            if len(items) > 1:
+                items.sort()
         return found
 
     # CSV: header, then lists of cells, streamed in batches ---------------------------------------------
@@ -157,7 +197,7 @@ class FlatRowSpec:
         model = queryset.model
         id_index = self._id_index
         converters = self._csv_converters
-        iterator = queryset.values_list(*self.scalar_paths).iterator(chunk_size=STREAM_BATCH_SIZE)
+        iterator = self.select(queryset).iterator(chunk_size=STREAM_BATCH_SIZE)
         while batch := list(islice(iterator, STREAM_BATCH_SIZE)):
             many_values = []
             if self.many:

@@ -112,8 +112,9 @@ class FlatPagination(BasePagination):
             raise ValidationError({self.cursor_query_param: [_("Invalid cursor: follow the next link as given.")]})
 
     @staticmethod
-    def encode_cursor(position: datetime.datetime, pk: int) -> str:
-        return base64.urlsafe_b64encode(f"{position.isoformat()}|{pk}".encode()).decode()
+    def encode_cursor(position: datetime.datetime | str, pk: int) -> str:
+        stamp = position if isinstance(position, str) else position.isoformat()
+        return base64.urlsafe_b64encode(f"{stamp}|{pk}".encode()).decode()
 
     # Responses ---------------------------------------------------------------------------------------
 

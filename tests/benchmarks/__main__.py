@@ -194,13 +194,18 @@ def main(argv=None) -> int:
     for size, label, rows, api, base, kind in table:
         unit = "MiB" if kind == "memory" else "s"
         target = f"≤ {TARGETS[kind]}x" if kind in TARGETS else "flat as rows grow"
-        print(f"| {size:,} | {label} | {rows:,} | {api:.3f} {unit} | {base:.3f} {unit} | {api / base:.2f}x | {target} |")
+        print(
+            f"| {size:,} | {label} | {rows:,} | {api:.3f} {unit} | {base:.3f} {unit} | {api / base:.2f}x | {target} |"
+        )
     return 0
 
 
 def print_row(size, label, rows, api, base, kind) -> None:
     unit = "MiB" if kind == "memory" else "s"
-    print(f"{size:>7,} {label:<42} {rows:>7,} rows  api {api:8.3f} {unit}  baseline {base:8.3f} {unit}  {api / base:5.2f}x", flush=True)
+    print(
+        f"{size:>7,} {label:<42} {rows:>7,} rows  api {api:8.3f} {unit}  baseline {base:8.3f} {unit}  {api / base:5.2f}x",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
