@@ -26,7 +26,7 @@ import tracemalloc
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -203,7 +203,8 @@ def main(argv=None) -> int:
 def print_row(size, label, rows, api, base, kind) -> None:
     unit = "MiB" if kind == "memory" else "s"
     print(
-        f"{size:>7,} {label:<42} {rows:>7,} rows  api {api:8.3f} {unit}  baseline {base:8.3f} {unit}  {api / base:5.2f}x",
+        f"{size:>7,} {label:<42} {rows:>7,} rows  api {api:8.3f} {unit}  "
+        f"baseline {base:8.3f} {unit}  {api / base:5.2f}x",
         flush=True,
     )
 
