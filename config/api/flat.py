@@ -227,4 +227,4 @@ def orjson_default(value):
 
 
 def dumps(data) -> bytes:
-    return orjson.dumps(data, default=orjson_default)
+    return orjson.dumps(data, default=orjson_default, option=orjson.OPT_NON_STR_KEYS)
