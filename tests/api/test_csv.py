@@ -84,7 +84,6 @@ def test_link_csv_matches_json(committee_client, make_use_case):
     assert csv_rows[0]["rationale"] == 'Shares "orders", and more'
 
 
-
 def test_detail_answers_csv_as_one_row(committee_client, make_use_case):
     use_case = make_use_case()
     rows = read_csv(committee_client.get(f"/api/v1/use-cases/{use_case.pk}/", {"format": "csv"}))

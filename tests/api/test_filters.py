@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from domains.choices import Ambition, RiskTier, Status
 from domains.models import UseCase
+from domains.services import use_case_update
 from portfolio.models import UseCaseLink
 from tests.api.conftest import body
-from domains.services import use_case_update
 from tests.factories import DomainFactory, FoundationFactory, TeamFactory, UseCaseLinkFactory, function
 
 pytestmark = pytest.mark.django_db

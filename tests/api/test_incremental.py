@@ -69,7 +69,7 @@ def test_cursor_pages_are_in_updated_order_and_break_ties_by_id(committee_client
     rows = [make_use_case() for _ in range(7)]
     UseCase.objects.update(updated_at=same)  # every row has the same timestamp
 
-    seen, url = [], f"/api/v1/use-cases/?pagination=cursor&page_size=3"
+    seen, url = [], "/api/v1/use-cases/?pagination=cursor&page_size=3"
     while url:
         results, url = pull_page(committee_client, url)
         seen += [row["id"] for row in results]

@@ -68,7 +68,7 @@ def write_requests(use_case_id: int, link_id: int) -> list[tuple[str, str]]:
     """Every unsafe method on every route the router has, list and detail."""
     sample_ids = {"use-case": use_case_id, "link": link_id}
     requests = []
-    for prefix, viewset, basename in router.registry:
+    for _prefix, viewset, basename in router.registry:
         list_url = reverse(f"api:{basename}-list")
         detail_url = reverse(f"api:{basename}-detail", args=[sample_ids.get(basename, 1)])
         requests += [("post", list_url), ("put", detail_url), ("patch", detail_url), ("delete", detail_url)]

@@ -12,7 +12,6 @@ speed and restored in the same transaction.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from psycopg.types.json import Jsonb
 
 from domains.choices import AITechnique, Ambition, FoundationKind, JourneyStage, RiskTier, Sourcing, Status
 from domains.models import (
@@ -147,7 +147,7 @@ def _copy(model, columns: list[str], rows) -> None:
         )
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row([Jsonb(v) if isinstance(v, list) else v for v in row])
         return
     attnames = {f.column: f.attname for f in model._meta.concrete_fields}
     batch = []
@@ -187,7 +187,7 @@ def _use_cases(rng, count, users, domains, teams) -> tuple[list[int], dict[int, 
                 f"Problem {i}: a process that AI could make faster or better.",
                 f"Solution {i}: a model in the loop.",
                 rng.choice(ambitions),
-                json.dumps(rng.sample(stages, rng.randrange(0, 3))),
+                rng.sample(stages, rng.randrange(0, 3)),
                 rng.choice(techniques),
                 rng.randint(1, 5),
                 rng.randint(1, 5),
