@@ -20,7 +20,7 @@ def reporting_role(postgres_only):
     """A role created by the command, connected as itself; dropped (with its grants) afterwards."""
     name = f"reporting_test_{secrets.token_hex(4)}"
     password = secrets.token_urlsafe(16)
-    call_command("create_reporting_role", name, "--password", password, stdout=io.StringIO())
+    call_command("create_reporting_role", name, password=password, stdout=io.StringIO())
     settings = connection.settings_dict
     conn = psycopg.connect(
         host=settings["HOST"] or "127.0.0.1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             if cursor.fetchone() is None:
                 raise CommandError("The reporting schema does not exist: run `manage.py migrate` first.")
         generated = password is None
-        password = password or secrets.token_urlsafe(24)
+        # Letters and digits only: a generated password never looks like an option or needs quoting.
+        password = password or "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
         existed = self._create_or_update(name, password)
         verb = "updated" if existed else "created"
         self.stdout.write(self.style.SUCCESS(f"Role {name} {verb}: it can read the {REPORTING_SCHEMA} views only."))
