@@ -11,11 +11,15 @@ class StrictInputMixin:
     unknown names, each named with the reason, instead of a silent 200."""
 
     read_only_reasons: dict[str, str] = {}
+    # Sent by HTML forms (the browsable API), not by clients.
+    ignored_input = frozenset({"csrfmiddlewaretoken", "_content_type", "_content"})
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
             errors = {}
             for name in data:
+                if name in self.ignored_input:
+                    continue
                 field = self.fields.get(name)
                 if field is None:
                     errors[name] = [_("Unknown field.")]
