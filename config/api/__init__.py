@@ -1,6 +1,7 @@
 """Shared API machinery: flat rows, pagination, CSV, token authentication, permissions, schema.
 
-Adding a read endpoint for a new model is a serializer, a filterset and a few lines of viewset::
+Adding a read endpoint for a new model is a serializer, a filterset and a few lines of viewset
+(governance/api/audit.py is a complete example)::
 
     # governance/api/serializers.py
     class DecisionSerializer(serializers.ModelSerializer):
@@ -22,8 +23,9 @@ Adding a read endpoint for a new model is a serializer, a filterset and a few li
         serializer_class = DecisionSerializer
         filterset_class = DecisionFilterSet
         queryset = Decision.objects.all()
-        # Rows about use cases the requester may not see are hidden:
-        use_case_path = "use_case"
+        # Rows about use cases the requester may not see (other teams' drafts) are hidden:
+        use_case_paths = ("use_case",)
+        # cursor_field = "created_at"   # for append-only models without updated_at (votes, audit)
 
     # config/api_router.py
     router.register("decisions", DecisionViewSet, basename="decision")
@@ -34,5 +36,14 @@ lists, cursor pages and CSV never build a model instance or call the serializer 
 CSV carry the same column names. Serializers keep doing their usual job for input on writes and for
 the OpenAPI schema. Every list then answers page-number pages, `?pagination=cursor` keyset pages over
 (updated_at, id), `?format=csv`, `updated_since`/`updated_before`, token or session authentication,
-read-only tokens and per-token throttling, without more code.
+read-only tokens and per-token throttling, without more code. Writable endpoints add the DRF
+create/update/destroy methods that validate with the serializer, call the service, and answer
+`self.written_response(pk)` (domains/api/views.py, portfolio/api/views.py). Workflow viewsets with
+their own `@action`s get the token rules (a read-only token gets 403 on every write) and per-token
+throttling from the REST_FRAMEWORK defaults, as long as they keep `ApiPermission` among their
+permission classes.
+
+A reporting view over several apps (decisions, KPI measurements) goes in a governance migration like
+governance/migrations/0003_reporting_views.py: `CREATE OR REPLACE VIEW reporting.<name>`, without
+drafts, with `COMMENT ON VIEW`; the reporting role can read it without a new grant.
 """
