@@ -2,11 +2,24 @@
 
 from rest_framework.routers import DefaultRouter
 
+from domains.api.views import BusinessFunctionViewSet, DomainViewSet, FoundationViewSet, TeamViewSet, UseCaseViewSet
+from governance.api.audit import AuditEventViewSet
 from governance.api.views import UseCaseWorkflowViewSet
+from portfolio.api.graph import GraphEdgeViewSet, GraphNodeViewSet
+from portfolio.api.views import UseCaseLinkViewSet
 
 router = DefaultRouter()
+router.register("functions", BusinessFunctionViewSet, basename="function")
+router.register("domains", DomainViewSet, basename="domain")
+router.register("teams", TeamViewSet, basename="team")
+router.register("foundations", FoundationViewSet, basename="foundation")
+router.register("use-cases", UseCaseViewSet, basename="use-case")
 # The workflow verbs live on the use-case routes (/use-cases/{id}/submit/ ...), served by governance.
 router.register("use-cases", UseCaseWorkflowViewSet, basename="use-case-workflow")
+router.register("links", UseCaseLinkViewSet, basename="link")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("graph/nodes", GraphNodeViewSet, basename="graph-node")
+router.register("graph/edges", GraphEdgeViewSet, basename="graph-edge")
 
 app_name = "api"
 urlpatterns = router.urls

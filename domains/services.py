@@ -9,10 +9,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .events import announce
 from .exceptions import BusinessRuleError
-from .models import BusinessFunction, Foundation, UseCase, UseCaseFoundation, User
+from .models import ApiToken, BusinessFunction, Foundation, UseCase, UseCaseFoundation, User
 
 # Fields the use-case services accept from callers; status and reference are not among them.
 USE_CASE_EDITABLE_FIELDS = frozenset(
@@ -139,3 +140,62 @@ def foundation_usage_remove(*, actor: User, usage: UseCaseFoundation) -> None:
     use_case, slug = usage.use_case, usage.foundation.slug
     usage.delete()
     announce(actor=actor, action="use_case.foundation_removed", target=use_case, data={"foundation": slug})
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: User | None, user: User, name: str, can_write: bool = False, rate_limit: str = ""
+) -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns it with its key, which is stored only as a hash and so can
+    be shown this once."""
+    prefix, key = ApiToken.new_key()
+    token = ApiToken(
+        name=name,
+        user=user,
+        prefix=prefix,
+        key_hash=ApiToken.hash_key(key),
+        can_write=can_write,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    if rate_limit:
+        token.rate_limit = rate_limit
+    token.full_clean()
+    token.save()
+    announce(
+        actor=actor,
+        action="api_token.created",
+        target=token,
+        data={"name": name, "user": user.get_username(), "can_write": can_write},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; revoking twice changes nothing."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        announce(actor=actor, action="api_token.revoked", target=locked, data={"name": locked.name})
+    return locked
+
+
+API_TOKEN_EDITABLE_FIELDS = frozenset({"name", "can_write", "rate_limit"})
+
+
+@transaction.atomic
+def api_token_update(*, actor: User | None, token: ApiToken, data: dict[str, Any]) -> ApiToken:
+    """Rename a token, grant or withdraw write, change its rate. Who it acts as never changes."""
+    unknown = sorted(set(data) - API_TOKEN_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    changed = {name: value for name, value in data.items() if getattr(locked, name) != value}
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    if changed:
+        announce(actor=actor, action="api_token.updated", target=locked, data={"fields": sorted(changed)})
+    return locked

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI assets served locally: the docs work offline
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     # The project's apps, lowest layer first: portfolio and governance build on domains.
@@ -158,9 +159,15 @@ GOVERNANCE_NOTIFICATION_SWEEP_GRACE = timedelta(
 )
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ApiAutoSchema",
+    # Tokens for BI clients (created in the admin), sessions for people.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Signed in, and a read-only API token gets 403 on every write.
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ApiPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.ApiTokenRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -171,6 +178,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Use cases, their links and foundations, and the committee's decisions.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "FoundationKindEnum": "domains.choices.FoundationKind",
+        "LinkKindEnum": "portfolio.choices.LinkKind",
+        "UseCaseStatusEnum": "domains.choices.Status",
+    },
 }
 
 LOGGING = {

@@ -1,1 +1,65 @@
+import pytest
+from rest_framework.test import APIClient
+
+from domains.choices import Status
+from domains.models import UseCase
+from domains.services import api_token_create
+from tests.factories import TeamFactory, UseCaseFactory, UserFactory
 from tests.governance.conftest import world  # noqa: F401  (the committee and people around a use case)
+
+
+def with_status(use_case: UseCase, status: str) -> UseCase:
+    """Test data: put a use case in a state without replaying the workflow (issue 3 owns it)."""
+    UseCase.objects.filter(pk=use_case.pk).update(status=status)
+    use_case.refresh_from_db()
+    return use_case
+
+
+@pytest.fixture
+def make_use_case(db):
+    def make(status: str = Status.SUBMITTED, **kwargs) -> UseCase:
+        return with_status(UseCaseFactory(**kwargs), status)
+
+    return make
+
+
+@pytest.fixture
+def member(db):
+    """A team member (not committee) and their team."""
+    user = UserFactory(username="team-member")
+    user.team = TeamFactory(slug="members-team", name="Members team", members=[user])
+    return user
+
+
+@pytest.fixture
+def member_client(member):
+    client = APIClient()
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def committee_client(staff_user):
+    client = APIClient()
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def make_token(db):
+    """A client authenticated by a fresh API token; the token is on `client.token`."""
+
+    def make(*, user=None, can_write: bool = False, rate_limit: str = "") -> APIClient:
+        user = user or UserFactory(username="bi-robot")
+        token, key = api_token_create(actor=None, user=user, name="BI", can_write=can_write, rate_limit=rate_limit)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        client.token, client.key = token, key
+        return client
+
+    return make
+
+
+def body(response):
+    """The bytes of a response, streamed or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

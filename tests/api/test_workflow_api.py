@@ -187,7 +187,10 @@ def test_transition_with_an_unknown_action_is_400(world):
 
 
 def test_anonymous_is_refused_and_unknown_use_case_is_404(world):
-    assert APIClient().post(url(world.use_case, "submit")).status_code == 403
+    # 401, not 403: token authentication tells an anonymous client how to authenticate.
+    response = APIClient().post(url(world.use_case, "submit"))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
     assert client_for(world.chair).post("/api/v1/use-cases/999999/submit/").status_code == 404
 
 
@@ -210,4 +213,5 @@ def test_the_schema_documents_every_workflow_endpoint_and_its_refusals(admin_cli
         ("transition", "200"),
     ]:
         responses = paths[f"/api/v1/use-cases/{{id}}/{verb}/"]["post"]["responses"]
-        assert set(responses) == {ok, "400", "403", "404", "409"}, verb
+        # 401 and 429 come from token authentication and per-token throttling, on every endpoint.
+        assert set(responses) == {ok, "400", "401", "403", "404", "409", "429"}, verb

@@ -1,0 +1,105 @@
+"""Read endpoints for the organisation, and the use-case endpoints (read, create, edit content)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.exceptions import PermissionDenied
+
+from config.api.permissions import visibility_actor
+from config.api.viewsets import FlatReadOnlyViewSet
+
+from .. import services
+from ..filters import (
+    BusinessFunctionFilterSet,
+    DomainFilterSet,
+    FoundationFilterSet,
+    TeamFilterSet,
+    UseCaseFilterSet,
+)
+from ..models import BusinessFunction, Domain, Foundation, Team
+from ..rules import is_use_case_team_member
+from ..selectors import use_case_list
+from .serializers import (
+    BusinessFunctionSerializer,
+    DomainSerializer,
+    FoundationSerializer,
+    TeamSerializer,
+    UseCaseSerializer,
+)
+
+
+class BusinessFunctionViewSet(FlatReadOnlyViewSet):
+    queryset = BusinessFunction.objects.all()
+    serializer_class = BusinessFunctionSerializer
+    filterset_class = BusinessFunctionFilterSet
+
+
+class DomainViewSet(FlatReadOnlyViewSet):
+    queryset = Domain.objects.all()
+    serializer_class = DomainSerializer
+    filterset_class = DomainFilterSet
+
+
+class TeamViewSet(FlatReadOnlyViewSet):
+    queryset = Team.objects.all()
+    serializer_class = TeamSerializer
+    filterset_class = TeamFilterSet
+
+
+class FoundationViewSet(FlatReadOnlyViewSet):
+    queryset = Foundation.objects.all()
+    serializer_class = FoundationSerializer
+    filterset_class = FoundationFilterSet
+
+
+def _may_edit_team_work(user, use_case=None, team=None) -> bool:
+    if user.is_staff:
+        return True
+    if use_case is not None and not is_use_case_team_member(user, use_case):
+        return False
+    return team is None or team.members.filter(pk=user.pk).exists()
+
+
+@extend_schema_view(
+    create=extend_schema(description="Create a draft use case through the same service as the forms."),
+    partial_update=extend_schema(
+        description="Edit content while the use case is a draft or changes were requested (the committee: any time)."
+    ),
+)
+class UseCaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, FlatReadOnlyViewSet):
+    """Use cases the requester may see: everything past draft, plus the drafts of their teams (the
+    committee sees every draft; API tokens see none)."""
+
+    serializer_class = UseCaseSerializer
+    filterset_class = UseCaseFilterSet
+    # Edits are partial (PATCH): a PUT that left out a field would blank it or reassign the owner.
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return use_case_list(actor=visibility_actor(self.request))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        functions, foundations = data.pop("functions", None), data.pop("foundations", None)
+        if not _may_edit_team_work(request.user, team=data["team"]):
+            raise PermissionDenied(_("You can create use cases only for a team you belong to."))
+        use_case = services.use_case_create(actor=request.user, data=data, functions=functions, foundations=foundations)
+        return self.written_response(use_case.pk, status_code=201)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        use_case = self.get_object()
+        serializer = self.get_serializer(use_case, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        functions, foundations = data.pop("functions", None), data.pop("foundations", None)
+        if not _may_edit_team_work(request.user, use_case=use_case, team=data.get("team")):
+            raise PermissionDenied(_("Only the use case's team and the committee can edit it."))
+        services.use_case_update(
+            actor=request.user, use_case=use_case, data=data, functions=functions, foundations=foundations
+        )
+        return self.written_response(use_case.pk)

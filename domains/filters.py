@@ -1,0 +1,79 @@
+"""Filtersets for the domains app's lists (API and, later, pages)."""
+
+from __future__ import annotations
+
+import django_filters
+
+from config.api.filters import SlugInFilter, UpdatedRangeFilterSet
+
+from .choices import AITechnique, Ambition, FoundationKind, RiskTier, Sourcing, Status
+from .models import BusinessFunction, Domain, Foundation, Team, UseCase
+
+
+class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """`?status=submitted,in_review`: any of these values; an unknown one is a 400 naming it."""
+
+
+class BusinessFunctionFilterSet(UpdatedRangeFilterSet):
+    slug = SlugInFilter(field_name="slug", lookup_expr="in")
+
+    class Meta:
+        model = BusinessFunction
+        fields = ["slug"]
+
+
+class DomainFilterSet(UpdatedRangeFilterSet):
+    slug = SlugInFilter(field_name="slug", lookup_expr="in")
+
+    class Meta:
+        model = Domain
+        fields = ["slug", "strategic_priority"]
+
+
+class TeamFilterSet(UpdatedRangeFilterSet):
+    function = SlugInFilter(field_name="function__slug", lookup_expr="in")
+
+    class Meta:
+        model = Team
+        fields = ["function"]
+
+
+class FoundationFilterSet(UpdatedRangeFilterSet):
+    kind = ChoiceInFilter(choices=FoundationKind.choices)
+    owner_team = SlugInFilter(field_name="owner_team__slug", lookup_expr="in")
+
+    class Meta:
+        model = Foundation
+        fields = ["kind", "readiness", "owner_team"]
+
+
+def use_cases_with_functions(slugs):
+    """Ids of use cases involving any of these functions: a subquery, so no row comes twice."""
+    return UseCase.functions.through.objects.filter(businessfunction__slug__in=slugs).values("usecase_id")
+
+
+class UseCaseFilterSet(UpdatedRangeFilterSet):
+    domain = SlugInFilter(field_name="domain__slug", lookup_expr="in")
+    team = SlugInFilter(field_name="team__slug", lookup_expr="in")
+    function = SlugInFilter(method="filter_function", help_text="Any of these functions is involved.")
+    foundation = SlugInFilter(method="filter_foundation", help_text="Builds on any of these foundations.")
+    status = ChoiceInFilter(choices=Status.choices)
+    ambition = ChoiceInFilter(choices=Ambition.choices)
+    risk_tier = ChoiceInFilter(choices=RiskTier.choices)
+    ai_technique = ChoiceInFilter(choices=AITechnique.choices)
+    sourcing = ChoiceInFilter(choices=Sourcing.choices)
+    reference = django_filters.CharFilter()
+
+    class Meta:
+        model = UseCase
+        fields = ["is_high_impact", "uses_personal_data"]
+
+    def filter_function(self, queryset, name, value):
+        return queryset.filter(pk__in=use_cases_with_functions(value)) if value else queryset
+
+    def filter_foundation(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=UseCase.foundations.through.objects.filter(foundation__slug__in=value).values("use_case_id")
+        )

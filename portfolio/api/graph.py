@@ -1,0 +1,43 @@
+"""Flat graph tables for BI tools: nodes and edges a network visual can draw without joining.
+
+Portfolios (clusters) come with the portfolio issue: `/api/v1/graph/clusters/` is registered when
+the Portfolio model exists, as another FlatReadOnlyViewSet over its memberships.
+"""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, Case, Value, When
+
+from config.api.permissions import visibility_actor
+from config.api.viewsets import FlatReadOnlyViewSet
+from domains.filters import UseCaseFilterSet
+from domains.selectors import use_case_list
+
+from ..choices import LinkKind
+from ..filters import UseCaseLinkFilterSet
+from ..models import UseCaseLink
+from .serializers import GraphEdgeSerializer, GraphNodeSerializer
+
+
+class GraphNodeViewSet(FlatReadOnlyViewSet):
+    """One row per use case the requester may see; filters as on /use-cases/."""
+
+    serializer_class = GraphNodeSerializer
+    filterset_class = UseCaseFilterSet
+
+    def get_queryset(self):
+        return use_case_list(actor=visibility_actor(self.request))
+
+
+class GraphEdgeViewSet(FlatReadOnlyViewSet):
+    """One row per link whose two ends the requester may see; filters as on /links/."""
+
+    serializer_class = GraphEdgeSerializer
+    filterset_class = UseCaseLinkFilterSet
+    use_case_paths = ("source", "target")
+
+    def get_queryset(self):
+        directed = Case(
+            When(kind=LinkKind.DEPENDS_ON, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        return self.visible(UseCaseLink.objects.annotate(directed=directed))

@@ -1,0 +1,90 @@
+"""Every list answers CSV with the JSON's column names and rows."""
+
+import csv
+import io
+
+import pytest
+
+from domains.choices import Status
+from tests.api.conftest import body
+from tests.factories import FoundationFactory, UseCaseLinkFactory, function
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(body(response).decode())))
+
+
+def same_cell(cell: str, value) -> bool:
+    """A CSV cell says what the JSON value says (money: 250000.00 in CSV, 250000.0 in JSON)."""
+    if isinstance(value, float):
+        return float(cell) == value
+    return cell == as_cell(value)
+
+
+def assert_same_row(csv_row: dict, json_row: dict) -> None:
+    assert list(csv_row) == list(json_row)
+    different = {key: (csv_row[key], value) for key, value in json_row.items() if not same_cell(csv_row[key], value)}
+    assert not different
+
+
+def as_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return str(value)
+
+
+@pytest.mark.parametrize("how", ["format", "accept"])
+def test_use_case_csv_has_the_json_columns_and_values(committee_client, make_use_case, how):
+    foundation = FoundationFactory(slug="crm-data")
+    use_case = make_use_case(functions=[function("sales"), function("marketing")])
+    use_case.foundations.add(foundation)
+    make_use_case(status=Status.DRAFT)
+
+    json_rows = committee_client.get("/api/v1/use-cases/", {"page_size": 100}).json()["results"]
+    if how == "format":
+        response = committee_client.get("/api/v1/use-cases/", {"format": "csv"})
+    else:
+        response = committee_client.get("/api/v1/use-cases/", HTTP_ACCEPT="text/csv")
+    csv_rows = read_csv(response)
+
+    assert list(csv_rows[0]) == list(json_rows[0])
+    by_id = {row["id"]: row for row in csv_rows}
+    assert len(by_id) == len(json_rows) == 2
+    for row in json_rows:
+        assert_same_row(by_id[str(row["id"])], row)
+    assert by_id[str(use_case.pk)]["functions"] == "marketing|sales"
+    assert by_id[str(use_case.pk)]["foundations"] == "crm-data"
+    assert by_id[str(use_case.pk)]["journey_stages"] == "choose|purchase"
+    assert response["Content-Disposition"] == 'attachment; filename="use-case.csv"'
+
+
+def test_csv_ignores_pages_and_streams_every_matching_row(committee_client, make_use_case):
+    rows = [make_use_case() for _ in range(7)]
+
+    response = committee_client.get("/api/v1/use-cases/", {"format": "csv", "page_size": 2})
+
+    assert response.streaming
+    assert sorted(int(r["id"]) for r in read_csv(response)) == sorted(uc.pk for uc in rows)
+
+
+def test_link_csv_matches_json(committee_client, make_use_case):
+    UseCaseLinkFactory(source=make_use_case(), target=make_use_case(), rationale='Shares "orders", and more')
+
+    json_rows = committee_client.get("/api/v1/links/").json()["results"]
+    csv_rows = read_csv(committee_client.get("/api/v1/links/", {"format": "csv"}))
+
+    assert len(csv_rows) == len(json_rows) == 1
+    assert_same_row(csv_rows[0], json_rows[0])
+    assert csv_rows[0]["rationale"] == 'Shares "orders", and more'
+
+
+def test_detail_answers_csv_as_one_row(committee_client, make_use_case):
+    use_case = make_use_case()
+    rows = read_csv(committee_client.get(f"/api/v1/use-cases/{use_case.pk}/", {"format": "csv"}))
+    assert [row["reference"] for row in rows] == [use_case.reference]

@@ -1,0 +1,99 @@
+"""The reporting schema and the role that reads it and nothing else (PostgreSQL)."""
+
+import io
+import secrets
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from domains.choices import Status
+from domains.models import UseCase
+from tests.factories import UseCaseFactory, UseCaseLinkFactory, function
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def reporting_role(postgres_only):
+    """A role created by the command, connected as itself; dropped (with its grants) afterwards."""
+    name = f"reporting_test_{secrets.token_hex(4)}"
+    password = secrets.token_urlsafe(16)
+    call_command("create_reporting_role", name, password=password, stdout=io.StringIO())
+    settings = connection.settings_dict
+    conn = psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        dbname=settings["NAME"],
+        user=name,
+        password=password,
+        autocommit=True,
+    )
+    yield conn
+    conn.close()
+    call_command("create_reporting_role", name, "--drop", stdout=io.StringIO())
+
+
+@pytest.fixture
+def data():
+    shown = UseCaseFactory(title="Approved one", functions=[function("hr"), function("finance")])
+    UseCase.objects.filter(pk=shown.pk).update(status=Status.APPROVED)
+    draft = UseCaseFactory(title="Still a draft")
+    other = UseCaseFactory()
+    UseCase.objects.filter(pk=other.pk).update(status=Status.SUBMITTED)
+    UseCaseLinkFactory(source=shown, target=other)
+    UseCaseLinkFactory(source=shown, target=draft)
+    return {"shown": shown, "draft": draft, "other": other}
+
+
+def test_reporting_role_reads_the_views_without_drafts(reporting_role, data):
+    rows = reporting_role.execute(
+        "SELECT reference, status, domain_slug, team_slug, functions, business_value, net_annual_value "
+        "FROM use_cases ORDER BY reference"
+    ).fetchall()
+
+    assert [r[0] for r in rows] == sorted([data["shown"].reference, data["other"].reference])
+    shown = next(r for r in rows if r[0] == data["shown"].reference)
+    assert shown[1] == "approved" and shown[2] == data["shown"].domain.slug and shown[4] == "finance|hr"
+    assert shown[6] == data["shown"].estimated_annual_benefit - data["shown"].estimated_annual_cost
+    links = reporting_role.execute("SELECT source_reference, target_reference FROM reporting.links").fetchall()
+    assert links == [(data["shown"].reference, data["other"].reference)]
+    for view in ["functions", "domains", "teams", "foundations", "use_case_functions", "use_case_foundations"]:
+        reporting_role.execute(f"SELECT * FROM reporting.{view} LIMIT 1").fetchall()
+    assert reporting_role.execute("SELECT count(*) FROM reporting.audit_events").fetchone()[0] >= 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT count(*) FROM public.domains_usecase",
+        "SELECT count(*) FROM public.domains_user",
+        "SELECT count(*) FROM public.domains_apitoken",
+        "SELECT count(*) FROM public.governance_auditevent",
+    ],
+)
+def test_reporting_role_cannot_read_an_application_table(reporting_role, statement):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        reporting_role.execute(statement)
+
+
+def test_reporting_role_cannot_write(reporting_role):
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        reporting_role.execute("CREATE TABLE reporting.sneaky (id int)")
+
+
+def test_views_have_descriptions_for_bi_tools(postgres_only):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, obj_description(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'reporting' AND c.relkind = 'v'"
+        )
+        views = dict(cursor.fetchall())
+    assert {"use_cases", "links", "domains", "teams", "functions", "foundations", "audit_events"} <= set(views)
+    assert all(views.values())
+
+
+def test_role_names_are_checked(postgres_only):
+    with pytest.raises(CommandError, match="Invalid role name"):
+        call_command("create_reporting_role", "Robert'); DROP TABLE x;--")
