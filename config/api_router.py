@@ -4,6 +4,15 @@ from rest_framework.routers import DefaultRouter
 
 from domains.api.views import BusinessFunctionViewSet, DomainViewSet, FoundationViewSet, TeamViewSet, UseCaseViewSet
 from governance.api.audit import AuditEventViewSet
+from governance.api.committee import (
+    ChangeRequestViewSet,
+    CommitteeMembershipViewSet,
+    CommitteeViewSet,
+    DecisionViewSet,
+    MeetingViewSet,
+    ReviewRoundViewSet,
+    VoteViewSet,
+)
 from governance.api.views import UseCaseWorkflowViewSet
 from portfolio.api.graph import GraphEdgeViewSet, GraphNodeViewSet
 from portfolio.api.views import UseCaseLinkViewSet
@@ -17,6 +26,13 @@ router.register("use-cases", UseCaseViewSet, basename="use-case")
 # The workflow verbs live on the use-case routes (/use-cases/{id}/submit/ ...), served by governance.
 router.register("use-cases", UseCaseWorkflowViewSet, basename="use-case-workflow")
 router.register("links", UseCaseLinkViewSet, basename="link")
+router.register("committees", CommitteeViewSet, basename="committee")
+router.register("committee-memberships", CommitteeMembershipViewSet, basename="committee-membership")
+router.register("review-rounds", ReviewRoundViewSet, basename="review-round")
+router.register("votes", VoteViewSet, basename="vote")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("change-requests", ChangeRequestViewSet, basename="change-request")
+router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("graph/nodes", GraphNodeViewSet, basename="graph-node")
 router.register("graph/edges", GraphEdgeViewSet, basename="graph-edge")

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import django_filters
 
-from config.api.filters import UpdatedRangeFilterSet
+from config.api.filters import SlugInFilter, UpdatedRangeFilterSet
 
-from .models import AuditEvent
+from .choices import DecisionOutcome, MemberRole, VoteChoice
+from .models import (
+    AuditEvent,
+    ChangeRequest,
+    Committee,
+    CommitteeMembership,
+    Decision,
+    Meeting,
+    ReviewRound,
+    Vote,
+)
 
 
 class AuditEventFilterSet(UpdatedRangeFilterSet):
@@ -23,3 +33,73 @@ class AuditEventFilterSet(UpdatedRangeFilterSet):
     class Meta:
         model = AuditEvent
         fields = ["action", "actor", "use_case"]
+
+
+class CommitteeFilterSet(UpdatedRangeFilterSet):
+    domain = SlugInFilter(
+        field_name="domains__slug", distinct=True, help_text="Committees covering any of these domains."
+    )
+
+    class Meta:
+        model = Committee
+        fields = ["domain", "covers_all_domains"]
+
+
+class CommitteeMembershipFilterSet(UpdatedRangeFilterSet):
+    function = SlugInFilter(field_name="function__slug", help_text="Members representing any of these functions.")
+    role = django_filters.MultipleChoiceFilter(choices=MemberRole.choices)
+
+    class Meta:
+        model = CommitteeMembership
+        fields = ["committee", "function", "role"]
+
+
+class ReviewRoundFilterSet(UpdatedRangeFilterSet):
+    updated_field = "opened_at"
+    use_case = django_filters.NumberFilter(field_name="use_case_id", help_text="Rounds of this use case (id).")
+
+    class Meta:
+        model = ReviewRound
+        fields = ["committee", "use_case", "closed_reason"]
+
+
+class VoteFilterSet(UpdatedRangeFilterSet):
+    # Votes and decisions are never edited: the incremental range applies to when they were cast.
+    updated_field = "created_at"
+    use_case = django_filters.NumberFilter(field_name="round__use_case_id", help_text="Votes on this use case (id).")
+    function = SlugInFilter(field_name="function__slug", help_text="Votes by members of any of these functions.")
+    choice = django_filters.MultipleChoiceFilter(choices=VoteChoice.choices)
+
+    class Meta:
+        model = Vote
+        fields = ["round", "use_case", "function", "choice"]
+
+
+class DecisionFilterSet(UpdatedRangeFilterSet):
+    updated_field = "created_at"
+    use_case = django_filters.NumberFilter(field_name="use_case_id", help_text="Decisions on this use case (id).")
+    domain = SlugInFilter(field_name="use_case__domain__slug", help_text="Decisions in any of these domains.")
+    outcome = django_filters.MultipleChoiceFilter(choices=DecisionOutcome.choices)
+
+    class Meta:
+        model = Decision
+        fields = ["use_case", "domain", "outcome"]
+
+
+class ChangeRequestFilterSet(UpdatedRangeFilterSet):
+    updated_field = "created_at"
+    use_case = django_filters.NumberFilter(field_name="use_case_id", help_text="Change requests on this use case.")
+    open = django_filters.BooleanFilter(field_name="resolved_at", lookup_expr="isnull", help_text="Not yet resolved.")
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["use_case", "open"]
+
+
+class MeetingFilterSet(UpdatedRangeFilterSet):
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "date_from", "date_to"]

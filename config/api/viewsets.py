@@ -23,6 +23,16 @@ def visible_use_cases(request) -> QuerySet[UseCase]:
     return UseCase.objects.all() if visibility is None else UseCase.objects.filter(visibility)
 
 
+def _path_is_nullable(model, path: str) -> bool:
+    """Whether any hop of a `a__b` foreign-key path may be null."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.null:
+            return True
+        model = field.related_model
+    return False
+
+
 class FlatReadOnlyViewSet(GenericViewSet):
     """List and retrieve as flat rows, in JSON or CSV.
 
@@ -50,7 +60,7 @@ class FlatReadOnlyViewSet(GenericViewSet):
         visible_ids = visible_use_cases(self.request).values("pk")
         for path in self.use_case_paths:
             condition = Q(**{f"{path}__in": visible_ids})
-            if queryset.model._meta.get_field(path).null:
+            if _path_is_nullable(queryset.model, path):
                 condition |= Q(**{f"{path}__isnull": True})
             queryset = queryset.filter(condition)
         return queryset

@@ -4,6 +4,7 @@ workflow actions, never by writing it."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from domains.models import UseCase
@@ -34,6 +35,8 @@ class VoteInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+# The result of a workflow action; the flat resource of the same model is at its own endpoint.
+@extend_schema_serializer(component_name="VoteCast")
 class VoteSerializer(serializers.ModelSerializer):
     voter = serializers.CharField(source="voter.username", read_only=True)
     function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -51,6 +54,8 @@ class DecisionInputSerializer(serializers.Serializer):
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+# The result of a workflow action; the flat resource of the same model is at its own endpoint.
+@extend_schema_serializer(component_name="DecisionRecorded")
 class DecisionSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(source="decided_by.username", read_only=True)
     round = serializers.IntegerField(source="round.number", read_only=True)
@@ -67,6 +72,8 @@ class CommentInputSerializer(serializers.Serializer):
     comment = serializers.CharField()
 
 
+# The result of a workflow action; the flat resource of the same model is at its own endpoint.
+@extend_schema_serializer(component_name="ChangeRequestRecorded")
 class ChangeRequestSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     use_case = WorkflowStateSerializer(read_only=True)

@@ -91,9 +91,42 @@ def test_views_have_descriptions_for_bi_tools(postgres_only):
         )
         views = dict(cursor.fetchall())
     assert {"use_cases", "links", "domains", "teams", "functions", "foundations", "audit_events"} <= set(views)
+    assert {"decisions", "votes", "committee_members"} <= set(views)
     assert all(views.values())
 
 
 def test_role_names_are_checked(postgres_only):
     with pytest.raises(CommandError, match="Invalid role name"):
         call_command("create_reporting_role", "Robert'); DROP TABLE x;--")
+
+
+def test_reporting_role_reads_decisions_and_votes_but_not_those_of_drafts(reporting_role):
+    from governance import services
+    from tests.factories import CommitteeFactory, CommitteeMembershipFactory, TeamFactory, UserFactory
+
+    committee = CommitteeFactory(name="Steering", quorum_votes=2, quorum_functions=2)
+    voters = []
+    for username, slug, role in [("chair", "operations", "chair"), ("fin", "finance", "member")]:
+        user = UserFactory(username=username)
+        CommitteeMembershipFactory(committee=committee, user=user, function=function(slug), role=role)
+        voters.append(user)
+    member = UserFactory(username="member")
+    team = TeamFactory(members=[member])
+    decided, withdrawn = UseCaseFactory(team=team, owner=member), UseCaseFactory(team=team, owner=member)
+    for use_case in (decided, withdrawn):
+        services.use_case_submit(actor=member, use_case=use_case)
+        services.use_case_start_review(actor=voters[1], use_case=use_case)
+        for voter in voters:
+            services.vote_cast(actor=voter, use_case=use_case, choice="approve", comment=f"ok {use_case.reference}")
+    services.use_case_decide(actor=voters[0], use_case=decided, outcome="approved", rationale="Clear value.")
+    services.use_case_withdraw(actor=member, use_case=withdrawn)
+
+    decisions = reporting_role.execute(
+        "SELECT use_case_reference, outcome, decided_by_username, vote_count, function_count FROM reporting.decisions"
+    ).fetchall()
+    votes = reporting_role.execute("SELECT use_case_reference, function_slug FROM reporting.votes").fetchall()
+    members = reporting_role.execute("SELECT username, role FROM reporting.committee_members").fetchall()
+
+    assert decisions == [(decided.reference, "approved", "chair", 2, 2)]
+    assert sorted(votes) == [(decided.reference, "finance"), (decided.reference, "operations")]
+    assert sorted(members) == [("chair", "chair"), ("fin", "member")]
