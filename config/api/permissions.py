@@ -25,8 +25,11 @@ class ApiPermission(BasePermission):
 
 
 def visibility_actor(request):
-    """The actor whose use-case visibility applies: a person sees past-draft use cases and their teams'
-    drafts (the committee sees all); a token sees every use case past draft, whoever it acts as."""
-    if request_token(request) is not None:
+    """The actor whose use-case visibility applies. A person sees past-draft use cases and their
+    teams' drafts (the committee sees all). A read-only token is a BI client: it sees every use case
+    past draft and no draft, whoever it acts as. A token granted write is an integration working for
+    its user (creating and completing their team's drafts), so it sees what that user sees."""
+    token = request_token(request)
+    if token is not None and not token.can_write:
         return None
     return request.user

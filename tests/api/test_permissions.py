@@ -108,6 +108,23 @@ def test_write_token_may_create_a_use_case_for_its_team(make_token, member):
     assert response.json()["status"] == Status.DRAFT
 
 
+def test_write_token_sees_and_completes_its_teams_draft_but_a_read_only_token_does_not(make_token, member):
+    writer = make_token(user=member, can_write=True)
+    reader = make_token(user=member)
+    created = writer.post(
+        "/api/v1/use-cases/",
+        {"title": "Churn radar", "domain": DomainFactory().slug, "team": member.team.slug},
+        format="json",
+    ).json()
+
+    edited = writer.patch(f"/api/v1/use-cases/{created['id']}/", {"business_value": 4}, format="json")
+
+    assert edited.status_code == 200, edited.content
+    assert edited.json()["business_value"] == 4
+    assert reader.get(f"/api/v1/use-cases/{created['id']}/").status_code == 404
+    assert created["id"] not in [row["id"] for row in reader.get("/api/v1/use-cases/").json()["results"]]
+
+
 def test_member_cannot_edit_another_teams_use_case_but_can_edit_their_draft(member_client, member, make_use_case):
     theirs = make_use_case(status=Status.SUBMITTED)
     own = make_use_case(status=Status.DRAFT, team=member.team)
