@@ -1,147 +1,18 @@
-"""What the business has: its people, domains, functions, teams, foundations and AI use cases."""
-
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-
-from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import (
-    EDITABLE_STATUSES,
-    AITechnique,
-    Ambition,
-    FoundationKind,
-    JourneyStage,
-    Readiness,
-    RiskTier,
-    Sourcing,
-    Status,
-    StrategicPriority,
-)
+from ..choices import EDITABLE_STATUSES, AITechnique, Ambition, JourneyStage, RiskTier, Sourcing, Status
+from .base import TimeStampedModel
+from .foundations import Foundation
+from .organisation import BusinessFunction, Domain, Team
 
 REFERENCE_PREFIX = "UC-"
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
-
-    class Meta:
-        abstract = True
-
-
-class User(AbstractUser):
-    """A person: committee member, team member or both. The home function is informative; the
-    function a committee member represents lives on their committee membership."""
-
-    function = models.ForeignKey(
-        "domains.BusinessFunction",
-        verbose_name=_("home function"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="people",
-    )
-
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
-        ordering = ["username"]
-
-    def __str__(self) -> str:
-        return self.get_full_name() or self.username
-
-
-class BusinessFunction(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("business function")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Domain(TimeStampedModel):
-    """A business domain, the focus area in which use cases reinforce each other."""
-
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_domains"
-    )
-    sponsor = models.ForeignKey(
-        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsored_domains"
-    )
-    strategic_priority = models.PositiveSmallIntegerField(
-        _("strategic priority"), choices=StrategicPriority.choices, default=StrategicPriority.MEDIUM
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("domain")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Team(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    function = models.ForeignKey(
-        BusinessFunction, verbose_name=_("function"), on_delete=models.PROTECT, related_name="teams"
-    )
-    description = models.TextField(_("description"), blank=True)
-    members = models.ManyToManyField("domains.User", blank=True, related_name="teams", verbose_name=_("members"))
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("team")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Foundation(TimeStampedModel):
-    """A data source, platform, model or infrastructure component that use cases build on."""
-
-    name = models.CharField(_("name"), max_length=150, unique=True)
-    slug = models.SlugField(_("slug"), max_length=150, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=FoundationKind.choices)
-    owner_team = models.ForeignKey(
-        Team, verbose_name=_("owner team"), null=True, blank=True, on_delete=models.PROTECT, related_name="foundations"
-    )
-    readiness = models.PositiveSmallIntegerField(
-        _("readiness level"), choices=Readiness.choices, default=Readiness.IDEA
-    )
-    description = models.TextField(_("description"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("foundation")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(readiness__gte=1, readiness__lte=5),
-                name="foundation_readiness_1_to_5",
-                violation_error_message=_("Readiness level must be between 1 and 5."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ReferenceSequence(models.Model):
@@ -385,75 +256,3 @@ class UseCaseFoundation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.use_case_id} uses {self.foundation}"
-
-
-API_TOKEN_RATE_RE = r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$"
-
-
-class ApiToken(models.Model):
-    """A key with which a BI tool or integration calls the API as `user`. Only a SHA-256 of the key is
-    stored (the key is random, 256 bits, so a slow password hash would add nothing but latency); the
-    key itself is shown once, when the token is created. Read-only unless `can_write`; sees every use
-    case past draft, never drafts; throttled at `rate_limit`."""
-
-    name = models.CharField(_("name"), max_length=100, help_text=_("What uses it, e.g. 'Power BI finance'."))
-    user = models.ForeignKey(
-        "domains.User",
-        verbose_name=_("acts as"),
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-        help_text=_("Writes made with this token are recorded under this person."),
-    )
-    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
-    can_write = models.BooleanField(
-        _("may write"), default=False, help_text=_("Read-only unless granted: every write answers 403.")
-    )
-    rate_limit = models.CharField(
-        _("rate limit"),
-        max_length=20,
-        default="1200/min",
-        validators=[
-            RegexValidator(API_TOKEN_RATE_RE, _("Write the limit as requests/period, e.g. 600/min or 10000/hour."))
-        ],
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="created_api_tokens"
-    )
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
-
-    # last_used_at is written at most this often per token, not on every request.
-    LAST_USED_RESOLUTION_SECONDS = 60
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("API token")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(rate_limit__regex=API_TOKEN_RATE_RE),
-                name="apitoken_rate_limit_format",
-                violation_error_message=_("Write the limit as requests/period, e.g. 600/min or 10000/hour."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-    @staticmethod
-    def hash_key(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @staticmethod
-    def new_key() -> tuple[str, str]:
-        """A fresh (prefix, key); the key reads `<prefix>.<secret>`."""
-        prefix = secrets.token_hex(6)
-        return prefix, f"{prefix}.{secrets.token_urlsafe(32)}"
-
-    def matches(self, key: str) -> bool:
-        return hmac.compare_digest(self.key_hash, self.hash_key(key))

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..choices import FoundationKind, Readiness
+from .base import TimeStampedModel
+from .organisation import Team
+
+
+class Foundation(TimeStampedModel):
+    """A data source, platform, model or infrastructure component that use cases build on."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=FoundationKind.choices)
+    owner_team = models.ForeignKey(
+        Team, verbose_name=_("owner team"), null=True, blank=True, on_delete=models.PROTECT, related_name="foundations"
+    )
+    readiness = models.PositiveSmallIntegerField(
+        _("readiness level"), choices=Readiness.choices, default=Readiness.IDEA
+    )
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("foundation")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(readiness__gte=1, readiness__lte=5),
+                name="foundation_readiness_1_to_5",
+                violation_error_message=_("Readiness level must be between 1 and 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

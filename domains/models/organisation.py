@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..choices import StrategicPriority
+from .base import TimeStampedModel
+
+
+class User(AbstractUser):
+    """A person: committee member, team member or both. The home function is informative; the
+    function a committee member represents lives on their committee membership."""
+
+    function = models.ForeignKey(
+        "domains.BusinessFunction",
+        verbose_name=_("home function"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class BusinessFunction(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("business function")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(TimeStampedModel):
+    """A business domain, the focus area in which use cases reinforce each other."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_domains"
+    )
+    sponsor = models.ForeignKey(
+        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsored_domains"
+    )
+    strategic_priority = models.PositiveSmallIntegerField(
+        _("strategic priority"), choices=StrategicPriority.choices, default=StrategicPriority.MEDIUM
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("domain")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    function = models.ForeignKey(
+        BusinessFunction, verbose_name=_("function"), on_delete=models.PROTECT, related_name="teams"
+    )
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField("domains.User", blank=True, related_name="teams", verbose_name=_("members"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+
+    def __str__(self) -> str:
+        return self.name
