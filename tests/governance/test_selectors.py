@@ -54,10 +54,11 @@ def test_timeline_merges_transitions_votes_decisions_comments_and_field_changes(
         "decision",
         "transition",  # approve
     ]
-    assert entries[4].text == "Changed feasibility"
+    assert entries[4].text == "Changed: feasibility"
     assert entries[4].actor == world.owner.get_full_name()
     assert entries[7].text == "Round 2: Approve (Finance) - Reviewed."
     assert entries[10].text == "Approved: Now convincing. Conditions: DPIA."
+    assert entries[0].text == "Submit: Draft → Submitted"
     assert [e.when for e in entries] == sorted(e.when for e in entries)
 
 
