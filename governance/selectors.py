@@ -1,5 +1,5 @@
 """Reads for governance: which committee reviews a use case, its timeline, the feedback a team
-sees and what is expected of it next."""
+sees and what is expected of it next (for one use case or a page of them)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -447,51 +447,118 @@ def use_case_feedback(*, use_case: UseCase) -> UseCaseFeedback:
     )
 
 
+@dataclass(frozen=True)
+class Expectation:
+    text: str
+    # The ball is in the team's court.
+    needs_action: bool
+
+
+def team_expectations(*, use_cases: list[UseCase]) -> dict[int, Expectation]:
+    """What each use case's team is expected to do next, keyed by use-case id: the one source of
+    these sentences, for a list page and for one use case alike. At most three queries for any
+    number of use cases, plus one per use case for drafts whose functions were not prefetched
+    (`use_case_list` prefetches them)."""
+    ids = [uc.pk for uc in use_cases]
+    statuses = {uc.status for uc in use_cases}
+    open_requests: dict[int, int] = {}
+    votes: dict[int, int] = {}
+    conditions: dict[int, str] = {}
+    if Status.CHANGES_REQUESTED in statuses:
+        open_requests = dict(
+            ChangeRequest.objects.filter(use_case_id__in=ids, resolved_at__isnull=True)
+            .values("use_case_id")
+            .annotate(total=Count("id"))
+            .values_list("use_case_id", "total")
+        )
+    if Status.IN_REVIEW in statuses:
+        votes = dict(
+            Vote.objects.filter(round__use_case_id__in=ids, round__closed_at__isnull=True)
+            .values("round__use_case_id")
+            .annotate(total=Count("id"))
+            .values_list("round__use_case_id", "total")
+        )
+    if Status.APPROVED in statuses:
+        # Newest first, so the first seen per use case is its latest decision.
+        for use_case_id, text in (
+            Decision.objects.filter(use_case_id__in=ids)
+            .order_by("-created_at", "-id")
+            .values_list("use_case_id", "conditions")
+        ):
+            conditions.setdefault(use_case_id, text)
+    return {
+        uc.pk: _expectation(
+            uc,
+            open_requests=open_requests.get(uc.pk, 0),
+            votes=votes.get(uc.pk, 0),
+            conditions=conditions.get(uc.pk, ""),
+        )
+        for uc in use_cases
+    }
+
+
 def next_actions_for_team(*, use_case: UseCase) -> str:
     """One sentence on what the owning team is expected to do next."""
+    return team_expectations(use_cases=[use_case])[use_case.pk].text
+
+
+def _expectation(use_case: UseCase, *, open_requests: int, votes: int, conditions: str) -> Expectation:
     status = use_case.status
     if status == Status.DRAFT:
-        missing = use_case.missing_for_submission()
+        missing = len(use_case.missing_for_submission())
         if missing:
-            return ngettext(
-                "Complete %(count)d required field, then submit to the committee.",
-                "Complete %(count)d required fields, then submit to the committee.",
-                len(missing),
-            ) % {"count": len(missing)}
-        return _("Ready: submit it to the committee.")
+            text = ngettext(
+                "Complete %(count)d required field, then submit it to the committee.",
+                "Complete %(count)d required fields, then submit it to the committee.",
+                missing,
+            ) % {"count": missing}
+            return Expectation(text, True)
+        return Expectation(_("Ready: submit it to the committee."), True)
     if status == Status.CHANGES_REQUESTED:
-        count = ChangeRequest.objects.filter(use_case=use_case, resolved_at__isnull=True).count()
-        return ngettext(
+        text = ngettext(
             "Changes requested by the committee: %(count)d comment. Edit the use case and resubmit.",
             "Changes requested by the committee: %(count)d comments. Edit the use case and resubmit.",
-            count,
-        ) % {"count": count}
+            open_requests,
+        ) % {"count": open_requests}
+        return Expectation(text, True)
     if status == Status.SUBMITTED:
-        return _("Nothing for now: waiting for the committee to start its review.")
+        return Expectation(_("Nothing for now: waiting for the committee to start its review."), False)
     if status == Status.IN_REVIEW:
-        review_round = open_round(use_case=use_case)
-        cast = review_round.votes.count() if review_round else 0
-        return ngettext(
-            "Nothing for now: in review by the committee (%(count)d vote cast).",
-            "Nothing for now: in review by the committee (%(count)d votes cast).",
-            cast,
-        ) % {"count": cast}
+        text = ngettext(
+            "Nothing for now: the committee is reviewing it (%(count)d vote cast).",
+            "Nothing for now: the committee is reviewing it (%(count)d votes cast).",
+            votes,
+        ) % {"count": votes}
+        return Expectation(text, False)
     if status == Status.APPROVED:
-        decision = Decision.objects.filter(use_case=use_case).first()
-        if decision and decision.conditions:
-            return _("Approved with conditions: %(conditions)s Start the pilot when they are met.") % {
-                "conditions": decision.conditions
+        if conditions:
+            text = _("Approved with conditions: %(conditions)s Start the pilot when they are met.") % {
+                "conditions": conditions
             }
-        return _("Approved: start the pilot (move it to delivery).")
+            return Expectation(text, True)
+        return Expectation(_("Approved: start the pilot (move it to delivery)."), True)
     if status == Status.IN_DELIVERY:
-        return _("In pilot: scale it to production when the pilot has proved its value.")
+        return Expectation(_("In pilot: scale it to production when the pilot has proved its value."), False)
     if status == Status.ON_HOLD:
-        return _("On hold by the committee: nothing to do until it resumes the review.")
+        return Expectation(_("On hold by the committee: nothing to do until it resumes the review."), False)
     if status == Status.REJECTED:
-        return _("Rejected by the committee: see the decision's rationale.")
+        return Expectation(_("Rejected by the committee: see the decision's rationale."), False)
     if status == Status.SCALED:
-        return _("In production: retire it when it is no longer used.")
-    return _("Retired: nothing further.")
+        return Expectation(_("In production: retire it when it is no longer used."), False)
+    return Expectation(_("Retired: nothing further."), False)
+
+
+def status_counts(*, team_ids: list[int]) -> list[tuple[str, int]]:
+    """(status, number of use cases) for these teams, one query."""
+    if not team_ids:
+        return []
+    return list(
+        UseCase.objects.filter(team_id__in=team_ids)
+        .values("status")
+        .annotate(total=Count("id"))
+        .order_by("status")
+        .values_list("status", "total")
+    )
 
 
 def use_cases_awaiting_vote(*, user: User) -> QuerySet[UseCase]:
