@@ -10,8 +10,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from domains.choices import Status
 from domains.models import Foundation, UseCase, User
@@ -399,7 +398,10 @@ def use_case_timeline(*, use_case: UseCase) -> list[TimelineEntry]:
             text += f" - {vote.comment}"
         entries.append(TimelineEntry(vote.created_at, _user_name(vote.voter), TimelineKind.VOTE, text))
     for decision in Decision.objects.filter(use_case=use_case).select_related("decided_by"):
-        text = f"{decision.get_outcome_display()}: {decision.rationale}"
+        text = _("%(outcome)s: %(rationale)s") % {
+            "outcome": decision.get_outcome_display(),
+            "rationale": decision.rationale,
+        }
         if decision.conditions:
             text += " " + _("Conditions: %(conditions)s") % {"conditions": decision.conditions}
         entries.append(TimelineEntry(decision.created_at, _user_name(decision.decided_by), TimelineKind.DECISION, text))
@@ -572,11 +574,11 @@ def use_cases_awaiting_vote(*, user: User) -> QuerySet[UseCase]:
 
 
 TIMELINE_KIND_LABELS = {
-    TimelineKind.TRANSITION: _lazy("Transition"),
-    TimelineKind.VOTE: _lazy("Vote"),
-    TimelineKind.DECISION: _lazy("Decision"),
-    TimelineKind.COMMENT: _lazy("Comment"),
-    TimelineKind.FIELD_CHANGE: _lazy("Change"),
-    TimelineKind.LINK: _lazy("Link"),
-    TimelineKind.EVENT: _lazy("Event"),
+    TimelineKind.TRANSITION: pgettext_lazy("timeline", "Transition"),
+    TimelineKind.VOTE: pgettext_lazy("timeline", "Vote"),
+    TimelineKind.DECISION: pgettext_lazy("timeline", "Decision"),
+    TimelineKind.COMMENT: pgettext_lazy("timeline", "Comment"),
+    TimelineKind.FIELD_CHANGE: pgettext_lazy("timeline", "Change"),
+    TimelineKind.LINK: pgettext_lazy("timeline", "Link"),
+    TimelineKind.EVENT: pgettext_lazy("timeline", "Event"),
 }

@@ -5,12 +5,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from domains import services as domain_services
 from governance import services
 from governance.models import AuditEvent
-from governance.selectors import TimelineKind, audit_event_text, use_case_timeline
+from governance.selectors import TIMELINE_KIND_LABELS, TimelineKind, audit_event_text, use_case_timeline
 from portfolio import services as link_services
 from tests.factories import FoundationFactory, UseCaseFactory, UserFactory, function
 from tests.governance.conftest import advance
@@ -191,3 +191,13 @@ def test_the_audit_admin_lists_each_event_as_a_sentence(admin_client, world):
     changelist = admin_client.get(reverse("admin:governance_auditevent_changelist"))
     assert changelist.status_code == 200
     assert "Submit: Draft → Submitted" in changelist.content.decode()
+
+
+def test_the_sentences_and_kind_labels_are_translated(world):
+    other = _submitted(world, title="Prévision de la demande")
+    link_services.link_create(actor=world.owner, source=world.use_case, target=other, kind="depends_on", strength=3)
+    with translation.override("fr"):
+        entry = _last(world.use_case)
+        assert entry.text == f"Lié à {other.reference} Prévision de la demande : en dépend (force 3)"
+        assert str(TIMELINE_KIND_LABELS[entry.kind]) == "Lien"
+        assert str(TIMELINE_KIND_LABELS[TimelineKind.VOTE]) == "Vote"  # the noun, not the verb "Voter"
