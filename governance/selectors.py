@@ -133,8 +133,8 @@ class TimelineEntry:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-# Audit actions the timeline shows from other sources (votes, decisions, change requests, field
-# history), so they are not listed twice.
+# Audit actions the timeline shows from their own rows (the vote, with its comment), so they are not
+# listed twice. use_case.updated is filtered in _shown_in_timeline: the field history says most of it.
 _TIMELINE_SKIPPED_ACTIONS = frozenset({"vote.cast"})
 # Written by the workflow itself; the transition entry says it.
 _HISTORY_IGNORED_FIELDS = frozenset({"status", "status_changed_at", "updated_at", "created_at", "id"})
@@ -228,7 +228,7 @@ def _event_names(events: list[AuditEvent], use_case: UseCase) -> EventNames:
     return EventNames(use_cases=use_cases, foundations=foundations)
 
 
-def _transition_text(event: AuditEvent, names: EventNames) -> str:
+def _transition_text(event: AuditEvent) -> str:
     from .workflow import TRANSITIONS
 
     action = event.action.removeprefix("workflow.")
@@ -312,7 +312,7 @@ def audit_event_text(event: AuditEvent, names: EventNames | None = None, *, use_
     names = names or EventNames()
     action, data = event.action, event.data
     if action.startswith("workflow."):
-        return _transition_text(event, names)
+        return _transition_text(event)
     if action.startswith("link."):
         return _link_text(event, names, use_case.reference if use_case else None)
     if action.startswith("use_case.foundation_"):
