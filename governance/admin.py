@@ -35,7 +35,13 @@ from .models import (
     ReviewRound,
     Vote,
 )
-from .selectors import TIMELINE_KIND_LABELS, next_actions_for_team, use_case_timeline, use_cases_awaiting_vote
+from .selectors import (
+    TIMELINE_KIND_LABELS,
+    audit_event_text,
+    next_actions_for_team,
+    use_case_timeline,
+    use_cases_awaiting_vote,
+)
 from .workflow import TRANSITIONS, allowed_actions
 
 # When no meeting is planned, "prepare next meeting" plans one this many days ahead.
@@ -59,7 +65,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail can be searched, never edited or deleted."""
 
-    list_display = ("created_at", "actor_name", "action", "target_repr", "use_case")
+    list_display = ("created_at", "actor_name", "action", "description", "target_repr", "use_case")
     list_filter = ("action", "target_type")
     list_select_related = ("use_case",)
     search_fields = ("actor_name", "action", "target_repr", "use_case__reference")
@@ -67,6 +73,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def get_actions(self, request):
         return {}
+
+    @admin.display(description=_("what happened"))
+    def description(self, obj: AuditEvent) -> str:
+        return audit_event_text(obj)
 
 
 def _run(request, call, success: str | None = None) -> bool:

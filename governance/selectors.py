@@ -1,5 +1,5 @@
 """Reads for governance: which committee reviews a use case, its timeline, the feedback a team
-sees and what is expected of it next."""
+sees and what is expected of it next (for one use case or a page of them)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from domains.choices import Status
-from domains.models import UseCase, User
+from domains.models import Foundation, UseCase, User
+from portfolio.choices import LinkKind
 
-from .choices import COUNTED_VOTE_CHOICES
+from .choices import COUNTED_VOTE_CHOICES, VoteChoice
 from .models import AuditEvent, ChangeRequest, Committee, CommitteeMembership, Decision, ReviewRound, Vote
 
 _COMMITTEE_CACHE_ATTR = "_governance_committee"
@@ -119,6 +120,8 @@ class TimelineKind:
     DECISION = "decision"
     COMMENT = "comment"
     FIELD_CHANGE = "field_change"
+    LINK = "link"
+    EVENT = "event"
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,9 @@ class TimelineEntry:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-# Audit actions the timeline shows from other sources (votes, decisions, change requests, field
-# history), so they are not listed twice.
-_TIMELINE_SKIPPED_ACTIONS = frozenset({"vote.cast", "use_case.updated"})
+# Audit actions the timeline shows from their own rows (the vote, with its comment), so they are not
+# listed twice. use_case.updated is filtered in _shown_in_timeline: the field history says most of it.
+_TIMELINE_SKIPPED_ACTIONS = frozenset({"vote.cast"})
 # Written by the workflow itself; the transition entry says it.
 _HISTORY_IGNORED_FIELDS = frozenset({"status", "status_changed_at", "updated_at", "created_at", "id"})
 
@@ -141,6 +144,16 @@ def _user_name(user: User | None, fallback: str = "") -> str:
     if user is None:
         return fallback or _("system")
     return user.get_full_name() or user.get_username()
+
+
+def _field_labels(model, names) -> str:
+    labels = []
+    for name in names:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            labels.append(name.replace("_", " "))
+    return ", ".join(labels)
 
 
 def _history_entries(use_case: UseCase) -> list[TimelineEntry]:
@@ -152,20 +165,67 @@ def _history_entries(use_case: UseCase) -> list[TimelineEntry]:
         changed = [name for name in tracked if getattr(previous, name, None) != getattr(record, name, None)]
         if not changed:
             continue
-        labels = []
-        for attname in changed:
-            name = attname[:-3] if attname.endswith("_id") else attname
-            labels.append(UseCase.field_label(name))
+        names = [attname[:-3] if attname.endswith("_id") else attname for attname in changed]
         entries.append(
             TimelineEntry(
                 when=record.history_date,
                 actor=_user_name(record.history_user),
                 kind=TimelineKind.FIELD_CHANGE,
-                text=_("Changed %(fields)s") % {"fields": ", ".join(labels)},
+                text=_("Changed: %(fields)s") % {"fields": _field_labels(UseCase, names)},
                 data={"fields": changed},
             )
         )
     return entries
+
+
+@dataclass(frozen=True)
+class EventNames:
+    """What the audit data names only by key, resolved for display: "UC-0001" -> "UC-0001 Title",
+    foundation slug -> its name. Unknown keys are shown as they are."""
+
+    use_cases: dict[str, str] = field(default_factory=dict)
+    foundations: dict[str, str] = field(default_factory=dict)
+
+    def use_case(self, reference: str) -> str:
+        title = self.use_cases.get(reference)
+        return f"{reference} {title}" if title else reference
+
+    def foundation(self, slug: str) -> str:
+        return self.foundations.get(slug) or slug
+
+
+def _event_names(events: list[AuditEvent], use_case: UseCase) -> EventNames:
+    """One query for every use case and foundation the events name. Another team's draft keeps its
+    title to itself: a draft's title is shown only on the timeline of a draft of the same team (seen
+    by that team and the committee only)."""
+    references: set[str] = set()
+    slugs: set[str] = set()
+    for event in events:
+        if event.action.startswith("link."):
+            references.update(str(event.data.get(key, "")) for key in ("source", "target"))
+        elif event.action.startswith("use_case.foundation_"):
+            slugs.add(str(event.data.get("foundation", "")))
+    references.discard(use_case.reference)
+    references.discard("")
+    slugs.discard("")
+    if not references and not slugs:
+        return EventNames()
+    visible = ~Q(status=Status.DRAFT)
+    if use_case.status == Status.DRAFT:
+        visible |= Q(team_id=use_case.team_id)
+    titles = (
+        UseCase.objects.filter(visible, reference__in=references)
+        .annotate(key=Value("u"))
+        .order_by()
+        .values_list("key", "reference", "title")
+    )
+    names = (
+        Foundation.objects.filter(slug__in=slugs).annotate(key=Value("f")).order_by().values_list("key", "slug", "name")
+    )
+    use_cases, foundations = {}, {}
+    for key, code, name in titles.union(names, all=True):
+        (use_cases if key == "u" else foundations)[code] = name
+    return EventNames(use_cases=use_cases, foundations=foundations)
 
 
 def _transition_text(event: AuditEvent) -> str:
@@ -173,8 +233,8 @@ def _transition_text(event: AuditEvent) -> str:
 
     action = event.action.removeprefix("workflow.")
     transition = TRANSITIONS.get(action)
-    label = str(transition.label) if transition else action
-    text = _("%(action)s: %(source)s -> %(target)s") % {
+    label = str(transition.label) if transition else action.replace("_", " ").capitalize()
+    text = _("%(action)s: %(source)s → %(target)s") % {
         "action": label,
         "source": Status(event.data["from"]).label if event.data.get("from") in Status.values else "",
         "target": Status(event.data["to"]).label if event.data.get("to") in Status.values else "",
@@ -184,27 +244,145 @@ def _transition_text(event: AuditEvent) -> str:
     return text
 
 
+def _link_relation(event: AuditEvent, this: str) -> str:
+    """How the use case whose timeline this is relates to the other end of the link."""
+    kind = event.data.get("kind")
+    if kind == LinkKind.DEPENDS_ON:
+        return _("depends on it") if event.data.get("source") == this else _("it depends on this one")
+    relations = {
+        LinkKind.SHARES_DATA: _("they share data"),
+        LinkKind.SHARES_PLATFORM: _("they share a platform"),
+        LinkKind.REINFORCES: _("they reinforce each other"),
+        LinkKind.CONFLICTS_WITH: _("they conflict"),
+    }
+    return str(relations.get(kind) or kind or "")
+
+
+def _link_text(event: AuditEvent, names: EventNames, this: str | None) -> str:
+    data = event.data
+    this = this or data.get("source", "")
+    other = data.get("target") if data.get("source") == this else data.get("source")
+    values = {
+        "use_case": names.use_case(str(other or "")),
+        "relation": _link_relation(event, this),
+        "strength": data.get("strength", ""),
+    }
+    if event.action == "link.created":
+        return _("Linked to %(use_case)s: %(relation)s (strength %(strength)s)") % values
+    if event.action == "link.updated":
+        return _("Link to %(use_case)s changed: %(relation)s (strength %(strength)s)") % values
+    return _("Link to %(use_case)s removed (%(relation)s)") % values
+
+
+def _api_token_text(event: AuditEvent) -> str:
+    data = event.data
+    if event.action == "api_token.created":
+        return _("API token created: %(name)s, acting as %(user)s, %(access)s") % {
+            "name": data.get("name", event.target_repr),
+            "user": data.get("user", ""),
+            "access": _("read and write") if data.get("can_write") else _("read only"),
+        }
+    if event.action == "api_token.revoked":
+        return _("API token revoked: %(name)s") % {"name": data.get("name", event.target_repr)}
+    from domains.models import ApiToken
+
+    return _("API token %(name)s changed: %(fields)s") % {
+        "name": event.target_repr,
+        "fields": _field_labels(ApiToken, data.get("fields", [])),
+    }
+
+
+def _foundation_text(event: AuditEvent, names: EventNames) -> str:
+    foundation = {"foundation": names.foundation(str(event.data.get("foundation", "")))}
+    if event.action == "use_case.foundation_added":
+        return _("Foundation added: %(foundation)s") % foundation
+    if event.action == "use_case.foundation_removed":
+        return _("Foundation removed: %(foundation)s") % foundation
+    return _("How it uses %(foundation)s: note changed") % foundation
+
+
+def _fallback_text(event: AuditEvent) -> str:
+    """An action this module does not know yet: its name in words, never its raw data."""
+    return event.action.replace(".", " ").replace("_", " ").capitalize()
+
+
+def audit_event_text(event: AuditEvent, names: EventNames | None = None, *, use_case: UseCase | None = None) -> str:
+    """One translated sentence for an audit event. `names` resolves references and slugs to titles
+    (see `_event_names`); `use_case` is the use case the sentence is read from, for links."""
+    names = names or EventNames()
+    action, data = event.action, event.data
+    if action.startswith("workflow."):
+        return _transition_text(event)
+    if action.startswith("link."):
+        return _link_text(event, names, use_case.reference if use_case else None)
+    if action.startswith("use_case.foundation_"):
+        return _foundation_text(event, names)
+    if action.startswith("api_token."):
+        return _api_token_text(event)
+    if action == "use_case.created":
+        return _("Created: %(title)s") % {"title": data.get("title", event.target_repr)}
+    if action == "use_case.updated":
+        return _("Changed: %(fields)s") % {"fields": _field_labels(UseCase, data.get("fields", []))}
+    if action == "vote.cast":
+        return _("Voted in round %(round)s: %(choice)s") % {
+            "round": data.get("round", ""),
+            "choice": VoteChoice(data["choice"]).label if data.get("choice") in VoteChoice.values else "",
+        }
+    if action == "meeting.prepared":
+        count = len(data.get("added", []))
+        return ngettext(
+            "Meeting of %(date)s prepared: %(count)d use case added to the agenda",
+            "Meeting of %(date)s prepared: %(count)d use cases added to the agenda",
+            count,
+        ) % {"date": data.get("date", ""), "count": count}
+    return _fallback_text(event)
+
+
+def _event_kind(action: str) -> str:
+    if action.startswith("workflow."):
+        return TimelineKind.TRANSITION
+    if action.startswith("link."):
+        return TimelineKind.LINK
+    if action.startswith("use_case."):
+        return TimelineKind.FIELD_CHANGE
+    return TimelineKind.EVENT
+
+
+def _shown_in_timeline(event: AuditEvent) -> bool:
+    if event.action in _TIMELINE_SKIPPED_ACTIONS:
+        return False
+    if event.action == "use_case.updated":
+        # The field history lists the columns; only the relations it cannot see are left here.
+        return bool(_relation_fields(event))
+    return True
+
+
+def _relation_fields(event: AuditEvent) -> list[str]:
+    relations = {f.name for f in UseCase._meta.get_fields() if f.many_to_many or f.one_to_many}
+    return [name for name in event.data.get("fields", []) if name in relations]
+
+
 def use_case_timeline(*, use_case: UseCase) -> list[TimelineEntry]:
     """Everything that happened to a use case, oldest first: workflow transitions, votes,
-    decisions, change requests and field changes. Five queries whatever the length."""
+    decisions, change requests, field changes, links and foundations. Five queries whatever the
+    length, six when events name other use cases or foundations."""
     entries: list[TimelineEntry] = []
-    events = AuditEvent.objects.filter(use_case=use_case).select_related("actor").order_by("created_at", "id")
+    events = [
+        event
+        for event in AuditEvent.objects.filter(use_case=use_case).select_related("actor").order_by("created_at", "id")
+        if _shown_in_timeline(event)
+    ]
+    names = _event_names(events, use_case)
     for event in events:
-        if event.action in _TIMELINE_SKIPPED_ACTIONS:
-            continue
-        if event.action.startswith("workflow."):
-            kind, text = TimelineKind.TRANSITION, _transition_text(event)
-        elif event.action == "change_request.created":
-            continue  # listed from the ChangeRequest row with its comment
+        if event.action == "use_case.updated":
+            text = _("Changed: %(fields)s") % {"fields": _field_labels(UseCase, _relation_fields(event))}
         else:
-            kind = TimelineKind.FIELD_CHANGE
-            details = ", ".join(f"{k}: {v}" for k, v in sorted(event.data.items()) if not isinstance(v, dict | list))
-            text = event.action.replace("_", " ").replace(".", " ").capitalize() + (f" ({details})" if details else "")
+            text = audit_event_text(event, names, use_case=use_case)
         entries.append(
             TimelineEntry(
                 when=event.created_at,
                 actor=_user_name(event.actor, event.actor_name),
-                kind=kind,
+                kind=_event_kind(event.action),
                 text=text,
                 data=event.data,
             )
@@ -220,7 +398,10 @@ def use_case_timeline(*, use_case: UseCase) -> list[TimelineEntry]:
             text += f" - {vote.comment}"
         entries.append(TimelineEntry(vote.created_at, _user_name(vote.voter), TimelineKind.VOTE, text))
     for decision in Decision.objects.filter(use_case=use_case).select_related("decided_by"):
-        text = f"{decision.get_outcome_display()}: {decision.rationale}"
+        text = _("%(outcome)s: %(rationale)s") % {
+            "outcome": decision.get_outcome_display(),
+            "rationale": decision.rationale,
+        }
         if decision.conditions:
             text += " " + _("Conditions: %(conditions)s") % {"conditions": decision.conditions}
         entries.append(TimelineEntry(decision.created_at, _user_name(decision.decided_by), TimelineKind.DECISION, text))
@@ -268,51 +449,118 @@ def use_case_feedback(*, use_case: UseCase) -> UseCaseFeedback:
     )
 
 
+@dataclass(frozen=True)
+class Expectation:
+    text: str
+    # The ball is in the team's court.
+    needs_action: bool
+
+
+def team_expectations(*, use_cases: list[UseCase]) -> dict[int, Expectation]:
+    """What each use case's team is expected to do next, keyed by use-case id: the one source of
+    these sentences, for a list page and for one use case alike. At most three queries for any
+    number of use cases, plus one per use case for drafts whose functions were not prefetched
+    (`use_case_list` prefetches them)."""
+    ids = [uc.pk for uc in use_cases]
+    statuses = {uc.status for uc in use_cases}
+    open_requests: dict[int, int] = {}
+    votes: dict[int, int] = {}
+    conditions: dict[int, str] = {}
+    if Status.CHANGES_REQUESTED in statuses:
+        open_requests = dict(
+            ChangeRequest.objects.filter(use_case_id__in=ids, resolved_at__isnull=True)
+            .values("use_case_id")
+            .annotate(total=Count("id"))
+            .values_list("use_case_id", "total")
+        )
+    if Status.IN_REVIEW in statuses:
+        votes = dict(
+            Vote.objects.filter(round__use_case_id__in=ids, round__closed_at__isnull=True)
+            .values("round__use_case_id")
+            .annotate(total=Count("id"))
+            .values_list("round__use_case_id", "total")
+        )
+    if Status.APPROVED in statuses:
+        # Newest first, so the first seen per use case is its latest decision.
+        for use_case_id, text in (
+            Decision.objects.filter(use_case_id__in=ids)
+            .order_by("-created_at", "-id")
+            .values_list("use_case_id", "conditions")
+        ):
+            conditions.setdefault(use_case_id, text)
+    return {
+        uc.pk: _expectation(
+            uc,
+            open_requests=open_requests.get(uc.pk, 0),
+            votes=votes.get(uc.pk, 0),
+            conditions=conditions.get(uc.pk, ""),
+        )
+        for uc in use_cases
+    }
+
+
 def next_actions_for_team(*, use_case: UseCase) -> str:
     """One sentence on what the owning team is expected to do next."""
+    return team_expectations(use_cases=[use_case])[use_case.pk].text
+
+
+def _expectation(use_case: UseCase, *, open_requests: int, votes: int, conditions: str) -> Expectation:
     status = use_case.status
     if status == Status.DRAFT:
-        missing = use_case.missing_for_submission()
+        missing = len(use_case.missing_for_submission())
         if missing:
-            return ngettext(
-                "Complete %(count)d required field, then submit to the committee.",
-                "Complete %(count)d required fields, then submit to the committee.",
-                len(missing),
-            ) % {"count": len(missing)}
-        return _("Ready: submit it to the committee.")
+            text = ngettext(
+                "Complete %(count)d required field, then submit it to the committee.",
+                "Complete %(count)d required fields, then submit it to the committee.",
+                missing,
+            ) % {"count": missing}
+            return Expectation(text, True)
+        return Expectation(_("Ready: submit it to the committee."), True)
     if status == Status.CHANGES_REQUESTED:
-        count = ChangeRequest.objects.filter(use_case=use_case, resolved_at__isnull=True).count()
-        return ngettext(
+        text = ngettext(
             "Changes requested by the committee: %(count)d comment. Edit the use case and resubmit.",
             "Changes requested by the committee: %(count)d comments. Edit the use case and resubmit.",
-            count,
-        ) % {"count": count}
+            open_requests,
+        ) % {"count": open_requests}
+        return Expectation(text, True)
     if status == Status.SUBMITTED:
-        return _("Nothing for now: waiting for the committee to start its review.")
+        return Expectation(_("Nothing for now: waiting for the committee to start its review."), False)
     if status == Status.IN_REVIEW:
-        review_round = open_round(use_case=use_case)
-        cast = review_round.votes.count() if review_round else 0
-        return ngettext(
-            "Nothing for now: in review by the committee (%(count)d vote cast).",
-            "Nothing for now: in review by the committee (%(count)d votes cast).",
-            cast,
-        ) % {"count": cast}
+        text = ngettext(
+            "Nothing for now: the committee is reviewing it (%(count)d vote cast).",
+            "Nothing for now: the committee is reviewing it (%(count)d votes cast).",
+            votes,
+        ) % {"count": votes}
+        return Expectation(text, False)
     if status == Status.APPROVED:
-        decision = Decision.objects.filter(use_case=use_case).first()
-        if decision and decision.conditions:
-            return _("Approved with conditions: %(conditions)s Start the pilot when they are met.") % {
-                "conditions": decision.conditions
+        if conditions:
+            text = _("Approved with conditions: %(conditions)s Start the pilot when they are met.") % {
+                "conditions": conditions
             }
-        return _("Approved: start the pilot (move it to delivery).")
+            return Expectation(text, True)
+        return Expectation(_("Approved: start the pilot (move it to delivery)."), True)
     if status == Status.IN_DELIVERY:
-        return _("In pilot: scale it to production when the pilot has proved its value.")
+        return Expectation(_("In pilot: scale it to production when the pilot has proved its value."), False)
     if status == Status.ON_HOLD:
-        return _("On hold by the committee: nothing to do until it resumes the review.")
+        return Expectation(_("On hold by the committee: nothing to do until it resumes the review."), False)
     if status == Status.REJECTED:
-        return _("Rejected by the committee: see the decision's rationale.")
+        return Expectation(_("Rejected by the committee: see the decision's rationale."), False)
     if status == Status.SCALED:
-        return _("In production: retire it when it is no longer used.")
-    return _("Retired: nothing further.")
+        return Expectation(_("In production: retire it when it is no longer used."), False)
+    return Expectation(_("Retired: nothing further."), False)
+
+
+def status_counts(*, team_ids: list[int]) -> list[tuple[str, int]]:
+    """(status, number of use cases) for these teams, one query."""
+    if not team_ids:
+        return []
+    return list(
+        UseCase.objects.filter(team_id__in=team_ids)
+        .values("status")
+        .annotate(total=Count("id"))
+        .order_by("status")
+        .values_list("status", "total")
+    )
 
 
 def use_cases_awaiting_vote(*, user: User) -> QuerySet[UseCase]:
@@ -326,9 +574,11 @@ def use_cases_awaiting_vote(*, user: User) -> QuerySet[UseCase]:
 
 
 TIMELINE_KIND_LABELS = {
-    TimelineKind.TRANSITION: _lazy("Transition"),
-    TimelineKind.VOTE: _lazy("Vote"),
-    TimelineKind.DECISION: _lazy("Decision"),
-    TimelineKind.COMMENT: _lazy("Comment"),
-    TimelineKind.FIELD_CHANGE: _lazy("Change"),
+    TimelineKind.TRANSITION: pgettext_lazy("timeline", "Transition"),
+    TimelineKind.VOTE: pgettext_lazy("timeline", "Vote"),
+    TimelineKind.DECISION: pgettext_lazy("timeline", "Decision"),
+    TimelineKind.COMMENT: pgettext_lazy("timeline", "Comment"),
+    TimelineKind.FIELD_CHANGE: pgettext_lazy("timeline", "Change"),
+    TimelineKind.LINK: pgettext_lazy("timeline", "Link"),
+    TimelineKind.EVENT: pgettext_lazy("timeline", "Event"),
 }

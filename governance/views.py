@@ -26,7 +26,7 @@ from domains.selectors import use_case_list
 from portfolio import services as link_services
 from portfolio.models import UseCaseLink
 
-from . import selectors, web_selectors
+from . import selectors
 from . import services as workflow
 from .exceptions import SubmissionIncomplete
 from .forms import LinkFormSet, RemoveLinksForm, UseCaseForm, UseCaseSearchForm
@@ -66,9 +66,9 @@ def my_use_cases(request):
     qs = use_case_list(actor=request.user).filter(team__in=[t.pk for t in teams]).order_by("-updated_at", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    expectations = web_selectors.team_expectations(use_cases=rows)
+    expectations = selectors.team_expectations(use_cases=rows)
     counts = dict.fromkeys(["draft", "in_committee", "changes", "approved"], 0)
-    for status, total in web_selectors.status_counts(team_ids=[t.pk for t in teams]):
+    for status, total in selectors.status_counts(team_ids=[t.pk for t in teams]):
         if status == Status.DRAFT:
             counts["draft"] += total
         elif status in (Status.SUBMITTED, Status.IN_REVIEW):
@@ -131,7 +131,7 @@ def use_case_lookup(request):
 def use_case_detail(request, reference: str):
     use_case = _visible(request, reference)
     is_member = _is_team_member(request.user, use_case)
-    expectation = web_selectors.team_expectations(use_cases=[use_case])[use_case.pk] if is_member else None
+    expectation = selectors.team_expectations(use_cases=[use_case])[use_case.pk] if is_member else None
     links = list(
         UseCaseLink.objects.filter(Q(source=use_case) | Q(target=use_case))
         .select_related("source", "target")

@@ -226,8 +226,11 @@ class UseCase(TimeStampedModel):
             value = getattr(self, self._meta.get_field(name).attname)
             if value is None or value == "":
                 missing.append(name)
-        if self.pk and not self.functions.exists():
-            missing.append("functions")
+        if self.pk:
+            # A list page prefetches functions: read them from the cache instead of a query per row.
+            prefetched = getattr(self, "_prefetched_objects_cache", {})
+            if not (bool(prefetched["functions"]) if "functions" in prefetched else self.functions.exists()):
+                missing.append("functions")
         return missing
 
     @classmethod

@@ -166,7 +166,9 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
     expect(page.locator(".message--success")).to_contain_text("is submitted to the committee")
     expect(page.locator(".head-meta .badge")).to_have_text("Submitted")
     reference = page.locator(".eyebrow .ref").inner_text()
-    expect(page.get_by_text(forecasting.title)).to_be_visible()
+    related = page.locator("section[aria-labelledby=h-related]")
+    expect(related.get_by_text(forecasting.title)).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text(f"Linked to {forecasting.reference} {forecasting.title}")
     shot(page, "05-submitted")
 
     # 5. The committee starts the review, votes and decides in the admin.

@@ -126,7 +126,7 @@ def test_the_use_case_page_shows_the_workflow_timeline(as_user, world):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Workflow timeline" in html
-    assert "Submit: Draft -&gt; Submitted" in html
+    assert "Submit: Draft → Submitted" in html
     assert "Changes requested: Quantify the benefit." in html
     assert "Changes requested by the committee: 1 comment." in html
 

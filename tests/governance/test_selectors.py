@@ -9,6 +9,7 @@ from governance import services
 from governance.selectors import (
     committee_for,
     next_actions_for_team,
+    team_expectations,
     use_case_feedback,
     use_case_timeline,
     use_cases_awaiting_vote,
@@ -54,10 +55,11 @@ def test_timeline_merges_transitions_votes_decisions_comments_and_field_changes(
         "decision",
         "transition",  # approve
     ]
-    assert entries[4].text == "Changed feasibility"
+    assert entries[4].text == "Changed: feasibility"
     assert entries[4].actor == world.owner.get_full_name()
     assert entries[7].text == "Round 2: Approve (Finance) - Reviewed."
     assert entries[10].text == "Approved: Now convincing. Conditions: DPIA."
+    assert entries[0].text == "Submit: Draft → Submitted"
     assert [e.when for e in entries] == sorted(e.when for e in entries)
 
 
@@ -101,7 +103,7 @@ def test_feedback_gives_the_latest_rounds_votes_the_decision_and_open_change_req
     [
         ("draft", "Ready: submit it to the committee."),
         ("submitted", "Nothing for now: waiting for the committee to start its review."),
-        ("in_review", "Nothing for now: in review by the committee (0 votes cast)."),
+        ("in_review", "Nothing for now: the committee is reviewing it (0 votes cast)."),
         ("approved", "Approved: start the pilot (move it to delivery)."),
         ("rejected", "Rejected by the committee: see the decision's rationale."),
         ("on_hold", "On hold by the committee: nothing to do until it resumes the review."),
@@ -118,8 +120,23 @@ def test_next_action_for_an_incomplete_draft_counts_the_missing_fields(world):
     type(world.use_case).objects.filter(pk=world.use_case.pk).update(ambition="", sourcing="")
     world.use_case.refresh_from_db()
     assert next_actions_for_team(use_case=world.use_case) == (
-        "Complete 2 required fields, then submit to the committee."
+        "Complete 2 required fields, then submit it to the committee."
     )
+
+
+def test_a_page_of_use_cases_gets_the_same_sentences_in_three_queries(world, django_assert_max_num_queries):
+    # given one use case in each state, read as a list page reads them (functions prefetched)
+    states = ["draft", "changes_requested", "in_review", "approved", "rejected", "on_hold", "scaled"]
+    made = [world.use_case]
+    for state in states[1:]:
+        made.append(advance(world, state, use_case=UseCaseFactory(team=world.use_case.team, owner=world.owner)))
+    page = list(use_case_list(actor=world.owner).filter(pk__in=[uc.pk for uc in made]).order_by("pk"))
+
+    with django_assert_max_num_queries(3):
+        expectations = team_expectations(use_cases=page)
+
+    assert [expectations[uc.pk].text for uc in page] == [next_actions_for_team(use_case=uc) for uc in page]
+    assert [expectations[uc.pk].needs_action for uc in page] == [True, True, False, True, False, False, False]
 
 
 def test_committee_members_and_superusers_see_every_draft_others_only_their_teams(world):

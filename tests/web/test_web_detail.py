@@ -114,7 +114,9 @@ def test_query_count_is_fixed(alice_client, org, django_assert_max_num_queries):
     grow(use_case, 6)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = alice_client.get(url(use_case))
-    assert response.text.count("Neighbour ") == 7
+    links, timeline = response.text.split('class="timeline"')
+    assert links.count("Neighbour ") == 7
+    assert timeline.count("Neighbour ") == 7  # "Linked to UC-... Neighbour i"
 
 
 def test_not_found_page_is_the_styled_one(bob_client, org):
