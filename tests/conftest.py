@@ -9,7 +9,7 @@ def postgres_only():
     """For behaviour that lives in PostgreSQL (triggers, row locks, roles). CI runs on PostgreSQL;
     on the embedded SQLite default these tests are skipped with this reason."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL); the embedded SQLite has no triggers or row locks")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): triggers, row locks, roles and views live there")
 
 
 @pytest.fixture
