@@ -7,8 +7,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
-    && SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv
+RUN SECRET_KEY=build-only REDIS_URL=redis://build-only:6379/0 python manage.py collectstatic --noinput \
+    && SECRET_KEY=build-only REDIS_URL=redis://build-only:6379/0 python manage.py compilemessages --ignore=.venv
 
 RUN useradd --create-home app && chown -R app /app
 USER app

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .forms import UseCaseAdminForm
 from .models import ApiToken, BusinessFunction, Domain, Foundation, Team, UseCase, UseCaseFoundation, User
+from .selectors import use_case_visibility_filter
 
 
 @admin.register(User)
@@ -244,7 +245,10 @@ class UseCaseAdmin(SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("functions")
+        # Staff who are not on the committee see in the admin what they would see anywhere else.
+        queryset = super().get_queryset(request).prefetch_related("functions")
+        visibility = use_case_visibility_filter(request.user)
+        return queryset if visibility is None else queryset.filter(visibility)
 
     def get_inlines(self, request, obj):
         return [UseCaseFoundationInline, *self.extensions.inlines] if obj else []
@@ -348,6 +352,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # A token acts as its user: committee members see and manage their own, administrators all.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(pk=request.user.pk)
+            kwargs["initial"] = request.user.pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_autocomplete_fields(self, request):
+        return self.autocomplete_fields if request.user.is_superuser else ()
 
     def save_model(self, request, obj, form, change):
         if change:

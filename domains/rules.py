@@ -23,4 +23,22 @@ def is_in_editable_state(user, use_case) -> bool:
     return use_case is not None and use_case.status in EDITABLE_STATUSES
 
 
-rules.add_perm("domains.edit_use_case_content", is_use_case_team_member & is_in_editable_state)
+def require_may_edit_use_case(actor, use_case) -> None:
+    """The one rule for changing a use case's content or its links, checked by the services of both
+    apps: the committee that covers it (or a superuser) at any time; its own team while it is a draft
+    or changes were requested. `actor` None is the system (imports, demo data)."""
+    from django.core.exceptions import PermissionDenied
+
+    from .exceptions import BusinessRuleError
+    from .selectors import EDIT_ANY_USE_CASE
+
+    if actor is None or actor.has_perm(EDIT_ANY_USE_CASE, use_case):
+        return
+    if not is_use_case_team_member(actor, use_case):
+        raise PermissionDenied(f"Only the team that owns {use_case.reference} or the committee may change it.")
+    if not is_in_editable_state(actor, use_case):
+        raise BusinessRuleError(
+            f"{use_case.reference} is {use_case.get_status_display()}: its content can be edited only while it "
+            "is a draft or after the committee requested changes.",
+            code="not_editable",
+        )

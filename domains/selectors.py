@@ -9,6 +9,9 @@ from .models import UseCase
 
 # Granted to the committee (governance/rules.py) and to superusers: see other teams' drafts.
 VIEW_ALL_DRAFTS = "domains.view_all_drafts"
+# Granted to the committee that covers a use case, and to superusers: edit its content and links in
+# any state (teams edit their own only while it is a draft or changes were requested).
+EDIT_ANY_USE_CASE = "domains.edit_any_use_case"
 
 
 def use_case_visibility_filter(actor) -> Q | None:

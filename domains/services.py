@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .events import announce
-from .exceptions import BusinessRuleError
 from .models import ApiToken, BusinessFunction, Foundation, UseCase, UseCaseFoundation, User
+from .rules import require_may_edit_use_case
 
 # Fields the use-case services accept from callers; status and reference are not among them.
 USE_CASE_EDITABLE_FIELDS = frozenset(
@@ -92,14 +92,9 @@ def use_case_update(
     foundations: Iterable[Foundation] | None = None,
 ) -> UseCase:
     """Edit the content of a use case. Teams edit only while it is a draft or changes were
-    requested; the committee (staff) may correct content in any state."""
+    requested; the committee that covers it may correct content in any state."""
     locked = UseCase.objects.select_for_update().get(pk=use_case.pk)
-    if not locked.is_editable and not getattr(actor, "is_staff", False):
-        raise BusinessRuleError(
-            f"{locked.reference} is {locked.get_status_display()}: its content can be edited only while it is "
-            "a draft or after the committee requested changes.",
-            code="not_editable",
-        )
+    require_may_edit_use_case(actor, locked)
     changed = _apply(locked, data)
     locked.full_clean()
     locked._history_user = actor
@@ -147,7 +142,8 @@ def api_token_create(
     *, actor: User | None, user: User, name: str, can_write: bool = False, rate_limit: str = ""
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns it with its key, which is stored only as a hash and so can
-    be shown this once."""
+    be shown this once. A token acts as its user, so only a superuser may make one for someone else."""
+    _require_token_authority(actor, user)
     prefix, key = ApiToken.new_key()
     token = ApiToken(
         name=name,
@@ -170,9 +166,20 @@ def api_token_create(
     return token, key
 
 
+def _require_token_authority(actor: User | None, user: User) -> None:
+    """actor None is the system (management commands, tests' setup)."""
+    if actor is None or actor.is_superuser or actor.pk == user.pk:
+        return
+    raise PermissionDenied(
+        f"{actor.get_username()} may manage only their own API tokens; a token acting as "
+        f"{user.get_username()} must be created by that person or an administrator."
+    )
+
+
 @transaction.atomic
 def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     """Revoke a token at once; revoking twice changes nothing."""
+    _require_token_authority(actor, token.user)
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
@@ -190,6 +197,7 @@ def api_token_update(*, actor: User | None, token: ApiToken, data: dict[str, Any
     unknown = sorted(set(data) - API_TOKEN_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    _require_token_authority(actor, token.user)
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
     changed = {name: value for name, value in data.items() if getattr(locked, name) != value}
     for name, value in changed.items():

@@ -46,5 +46,7 @@ def is_committee_chair(user, use_case=None) -> bool:
     return membership is not None and membership.role == MemberRole.CHAIR
 
 
-# The committee and superusers see every team's drafts (domains.selectors.use_case_list reads this).
+# The committee and superusers see every team's drafts (domains.selectors.use_case_list reads this),
+# and may correct any use case's content and links in any state (domains and portfolio services).
 rules.add_perm("domains.view_all_drafts", is_committee_member | rules.is_superuser)
+rules.add_perm("domains.edit_any_use_case", is_committee_member | rules.is_superuser)

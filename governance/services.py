@@ -147,13 +147,17 @@ def _move(*, actor, original: UseCase, locked: UseCase, action: str, target: str
     return locked
 
 
+def _close_round(review_round: ReviewRound, reason: str) -> None:
+    review_round.closed_at, review_round.closed_reason = timezone.now(), reason
+    review_round.save(update_fields=["closed_at", "closed_reason"])
+
+
 def _close_open_round(use_case: UseCase, reason: str) -> ReviewRound | None:
     review_round = (
         ReviewRound.objects.select_for_update(of=("self",)).filter(use_case=use_case, closed_at__isnull=True).first()
     )
     if review_round is not None:
-        review_round.closed_at, review_round.closed_reason = timezone.now(), reason
-        review_round.save(update_fields=["closed_at", "closed_reason"])
+        _close_round(review_round, reason)
     return review_round
 
 
@@ -206,8 +210,7 @@ def use_case_request_changes(*, actor: User, use_case: UseCase, comment: str) ->
     _, locked = _begin(actor=actor, use_case=use_case, action="request_changes")
     comment = _require_text("comment", comment, gettext("Say what the team should change."))
     review_round = _current_round(locked)
-    review_round.closed_at, review_round.closed_reason = timezone.now(), RoundClosure.CHANGES_REQUESTED
-    review_round.save(update_fields=["closed_at", "closed_reason"])
+    _close_round(review_round, RoundClosure.CHANGES_REQUESTED)
     change = ChangeRequest.objects.create(use_case=locked, round=review_round, author=actor, comment=comment)
     _move(
         actor=actor,
@@ -296,9 +299,8 @@ def use_case_decide(*, actor: User, use_case: UseCase, outcome: str, rationale: 
     action = "approve" if outcome == DecisionOutcome.APPROVED else "reject"
     _, locked = _begin(actor=actor, use_case=use_case, action=action)
     rationale = _require_text("rationale", rationale, gettext("A decision needs a rationale."))
-    review_round = (
-        ReviewRound.objects.select_for_update().select_related("committee").get(use_case=locked, closed_at__isnull=True)
-    )
+    # A use case put in review by a data load has no round yet: it opens empty and the quorum refuses.
+    review_round = _current_round(locked)
     quorum = round_quorum(review_round=review_round)
     if not quorum.is_met:
         raise QuorumNotMet(
@@ -316,8 +318,7 @@ def use_case_decide(*, actor: User, use_case: UseCase, outcome: str, rationale: 
         decided_by=actor,
     )
     decision.votes.set(review_round.votes.all())
-    review_round.closed_at, review_round.closed_reason = timezone.now(), RoundClosure.DECIDED
-    review_round.save(update_fields=["closed_at", "closed_reason"])
+    _close_round(review_round, RoundClosure.DECIDED)
     _move(
         actor=actor,
         original=use_case,

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from domains.events import announce
 from domains.models import UseCase, User
+from domains.rules import require_may_edit_use_case
 
 from .choices import LinkKind
 from .models import UseCaseLink
@@ -34,6 +35,15 @@ def _integrity_message(exc: IntegrityError) -> str:
     return f"The link was refused by the database: {text.splitlines()[0]}"
 
 
+def _require_may_change_links_of(actor: User | None, source: UseCase) -> UseCase:
+    """A link belongs to its source: the source's team changes it while the source is editable, the
+    committee at any time (domains.rules.require_may_edit_use_case). Locks the source row first, so
+    the check holds until the write commits."""
+    locked = UseCase.objects.select_for_update().get(pk=source.pk)
+    require_may_edit_use_case(actor, locked)
+    return locked
+
+
 def _link_data(link: UseCaseLink) -> dict:
     return {
         "source": link.source.reference,
@@ -53,6 +63,7 @@ def link_create(
     strength: int = 2,
     rationale: str = "",
 ) -> UseCaseLink:
+    _require_may_change_links_of(actor, source)
     link = UseCaseLink(
         source=source, target=target, kind=kind, strength=strength, rationale=rationale, created_by=actor
     )
@@ -76,6 +87,7 @@ def link_update(*, actor: User | None, link: UseCaseLink, data: dict) -> UseCase
 
 @transaction.atomic
 def link_delete(*, actor: User | None, link: UseCaseLink) -> None:
+    _require_may_change_links_of(actor, link.source)
     data = _link_data(link)
     source = link.source
     link.delete()

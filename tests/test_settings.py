@@ -69,3 +69,26 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert completed.returncode != 0
     assert "SECRET_KEY" in completed.stderr
+
+
+def test_production_refuses_to_start_without_redis_and_never_runs_tasks_eagerly():
+    import subprocess
+    import sys
+
+    from tests.utils import ROOT
+
+    base_env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "x"}
+    missing = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=base_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode != 0 and "REDIS_URL" in missing.stderr
+
+    result = run_django(READ_SETTINGS, **base_env, REDIS_URL="redis://cache.internal:6379/0")
+    assert result["eager"] is False
+    assert result["broker"] == "redis://cache.internal:6379/0"
+    assert result["cache"] == "django.core.cache.backends.redis.RedisCache"

@@ -20,7 +20,7 @@ from ..filters import (
 )
 from ..models import BusinessFunction, Domain, Foundation, Team
 from ..rules import is_use_case_team_member
-from ..selectors import use_case_list
+from ..selectors import EDIT_ANY_USE_CASE, use_case_list
 from .serializers import (
     BusinessFunctionSerializer,
     DomainSerializer,
@@ -55,7 +55,7 @@ class FoundationViewSet(FlatReadOnlyViewSet):
 
 
 def _may_edit_team_work(user, use_case=None, team=None) -> bool:
-    if user.is_staff:
+    if user.has_perm(EDIT_ANY_USE_CASE, use_case):
         return True
     if use_case is not None and not is_use_case_team_member(user, use_case):
         return False

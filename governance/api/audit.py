@@ -39,3 +39,8 @@ class AuditEventViewSet(FlatReadOnlyViewSet):
     filterset_class = AuditEventFilterSet
     use_case_paths = ("use_case",)
     cursor_field = "created_at"
+
+    def get_queryset(self):
+        # Who holds which API token, and whether it may write, is an administrator's business.
+        queryset = super().get_queryset()
+        return queryset if self.request.user.is_superuser else queryset.exclude(action__startswith="api_token.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.api.viewsets import FlatReadOnlyViewSet
+from config.api.viewsets import FlatReadOnlyViewSet, visible_use_cases
 
 from ..filters import (
     ChangeRequestFilterSet,
@@ -192,6 +192,13 @@ class ChangeRequestViewSet(FlatReadOnlyViewSet):
 
 
 class MeetingViewSet(FlatReadOnlyViewSet):
+    """The agenda column lists only the use cases the requester may see (a use case withdrawn to
+    draft after it was put on an agenda stays its team's business)."""
+
     queryset = Meeting.objects.all()
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilterSet
+
+    @property
+    def flat(self):
+        return super().flat.restricted(agenda=visible_use_cases(self.request))

@@ -49,23 +49,35 @@ def load_demo() -> LoadReport:
     domains = _load_domains(report, users)
     teams = _load_teams(report, functions, users)
     foundations = _load_foundations(report, teams)
-    use_cases = _load_use_cases(report, domains, teams, users, functions, foundations)
-    open_seeded_review_rounds(report)
+    use_cases, created = _load_use_cases(report, domains, teams, users, functions, foundations)
+    # The teams link their use cases while they are drafts; then the demo states are seeded.
     _load_links(report, use_cases, users)
+    _seed_statuses(use_cases, created)
+    open_seeded_review_rounds(report)
     _load_committee_group(report, users)
     return report
 
 
 COMMITTEE_GROUP = "AI steering committee"
 COMMITTEE_APPS = ("domains", "portfolio", "governance")
+# Accounts are an administrator's business: changing a user would let a member make themselves a
+# superuser. The committee may look people up; API tokens it may create only for itself (the token
+# services refuse anything else).
+COMMITTEE_EXCLUDED_PERMISSIONS = ("add_user", "change_user", "delete_user", "delete_apitoken")
+
+
+def committee_permissions():
+    return Permission.objects.filter(content_type__app_label__in=COMMITTEE_APPS).exclude(
+        codename__in=COMMITTEE_EXCLUDED_PERMISSIONS
+    )
 
 
 def _load_committee_group(report: LoadReport, users) -> None:
-    """The committee works in the admin: its members get the model permissions of the three apps
-    (the audit trail stays read-only whatever the permissions say)."""
+    """The committee works in the admin: its members get the model permissions of the three apps but
+    not the power over accounts (the audit trail stays read-only whatever the permissions say)."""
     group, created = Group.objects.get_or_create(name=COMMITTEE_GROUP)
     if created:
-        group.permissions.set(Permission.objects.filter(content_type__app_label__in=COMMITTEE_APPS))
+        group.permissions.set(committee_permissions())
     report.count("groups", created)
     members = [users[row["username"]] for row in data.USERS if row["committee_role"]]
     already = set(group.user_set.values_list("pk", flat=True))
@@ -147,9 +159,11 @@ def _money(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _load_use_cases(report: LoadReport, domains, teams, users, functions, foundations) -> dict[str, UseCase]:
+def _load_use_cases(
+    report: LoadReport, domains, teams, users, functions, foundations
+) -> tuple[dict[str, UseCase], set[str]]:
     existing = {uc.external_id: uc for uc in UseCase.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX)}
-    use_cases = {}
+    use_cases, created = {}, set()
     for row in data.USE_CASES:
         external_id = EXTERNAL_ID_PREFIX + row["key"]
         use_case = existing.get(external_id)
@@ -182,13 +196,19 @@ def _load_use_cases(report: LoadReport, domains, teams, users, functions, founda
                 functions=[functions[slug] for slug in row["functions"]],
                 foundations=[foundations[slug] for slug in row["foundations"]],
             )
-            if row["status"] != UseCase.Status.DRAFT:
-                # Seeding a state, not deciding: the demo has no review history to replay.
-                UseCase.objects.filter(pk=use_case.pk).update(status=row["status"], status_changed_at=timezone.now())
-                use_case.status = row["status"]
+            created.add(row["key"])
             report.count("use cases", True)
         use_cases[row["key"]] = use_case
-    return use_cases
+    return use_cases, created
+
+
+def _seed_statuses(use_cases: dict[str, UseCase], created: set[str]) -> None:
+    """Seeding a state, not deciding: the demo has no review history to replay."""
+    for row in data.USE_CASES:
+        if row["key"] in created and row["status"] != UseCase.Status.DRAFT:
+            use_case = use_cases[row["key"]]
+            UseCase.objects.filter(pk=use_case.pk).update(status=row["status"], status_changed_at=timezone.now())
+            use_case.status = row["status"]
 
 
 def _load_links(report: LoadReport, use_cases, users) -> None:

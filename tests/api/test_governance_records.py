@@ -126,3 +126,24 @@ def test_record_lists_run_a_fixed_number_of_queries(world):
     five = _queries(chair)
     assert five == one
     assert max(five.values()) <= 8
+
+
+def test_meeting_agenda_hides_a_use_case_withdrawn_to_draft_from_other_teams(world):
+    use_case = world.use_case
+    services.use_case_submit(actor=world.team_member, use_case=use_case)
+    services.use_case_start_review(actor=world.secretary, use_case=use_case)
+    services.meeting_prepare_next(actor=world.secretary, committee=world.committee, date=datetime.date(2026, 12, 3))
+    services.use_case_withdraw(actor=world.team_member, use_case=use_case)
+
+    def agenda(user, params=None):
+        return client_for(user).get("/api/v1/meetings/", params or {}).json()["results"][0]["agenda"]
+
+    assert agenda(world.chair) == [use_case.reference]
+    assert agenda(world.team_member) == [use_case.reference]
+    assert agenda(world.other_team_member) == []
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(body(client_for(world.other_team_member).get("/api/v1/meetings/", {"format": "csv"})).decode())
+        )
+    )
+    assert csv_rows[0]["agenda"] == ""

@@ -106,7 +106,8 @@ def test_every_link_kind_has_its_own_wording(world, kind, relation):
 
 def test_a_dependency_read_from_the_other_end_says_who_depends_on_whom(world):
     other = UseCaseFactory(title="Store replenishment")
-    link_services.link_create(actor=world.owner, source=other, target=world.use_case, kind="depends_on")
+    # the committee links another team's use case to ours
+    link_services.link_create(actor=world.chair, source=other, target=world.use_case, kind="depends_on")
     event = AuditEvent.objects.get(action="link.created")
     assert audit_event_text(event, use_case=world.use_case) == (
         f"Linked to {other.reference}: it depends on this one (strength 2)"
@@ -117,7 +118,7 @@ def test_another_teams_draft_is_named_by_its_reference_only(world):
     # given a submitted use case (visible to everyone) linked to another team's draft
     secret = UseCaseFactory(title="Secret acquisition scoring")
     use_case = advance(world, "submitted")
-    link_services.link_create(actor=world.owner, source=use_case, target=secret, kind="reinforces")
+    link_services.link_create(actor=world.chair, source=use_case, target=secret, kind="reinforces")
     # then its timeline does not leak the draft's title
     assert _last(use_case).text == f"Linked to {secret.reference}: they reinforce each other (strength 2)"
 
@@ -138,9 +139,10 @@ def test_transitions_say_the_action_and_the_states(world):
 
 def test_api_token_events_read_as_sentences(world):
     holder = UserFactory(username="powerbi")
-    token, _ = domain_services.api_token_create(actor=world.staff, user=holder, name="Power BI finance")
-    domain_services.api_token_update(actor=world.staff, token=token, data={"can_write": True})
-    domain_services.api_token_revoke(actor=world.staff, token=token)
+    admin = UserFactory(username="administrator", is_staff=True, is_superuser=True)
+    token, _ = domain_services.api_token_create(actor=admin, user=holder, name="Power BI finance")
+    domain_services.api_token_update(actor=admin, token=token, data={"can_write": True})
+    domain_services.api_token_revoke(actor=admin, token=token)
     texts = [audit_event_text(e) for e in AuditEvent.objects.filter(action__startswith="api_token.").order_by("id")]
     assert texts[0] == "API token created: Power BI finance, acting as powerbi, read only"
     assert texts[1] == f"API token {token} changed: may write"

@@ -190,3 +190,20 @@ def test_a_use_case_seeded_in_review_by_a_data_load_gets_its_first_round_when_th
     assert (vote.round.number, vote.round.committee) == (1, world.committee)
     services.vote_cast(actor=world.hr, use_case=world.use_case, choice="approve")
     assert ReviewRound.objects.filter(use_case=world.use_case).count() == 1
+
+
+def test_deciding_a_use_case_seeded_in_review_without_a_round_is_refused_for_quorum_not_crashed(world):
+    from domains.models import UseCase
+    from governance import services
+    from governance.exceptions import QuorumNotMet
+    from governance.models import Decision, ReviewRound
+
+    # given: a data load (import, demo, scale data) put it in review without opening a round
+    UseCase.objects.filter(pk=world.use_case.pk).update(status="in_review")
+    world.use_case.refresh_from_db()
+
+    # when / then
+    with pytest.raises(QuorumNotMet) as excinfo:
+        services.use_case_decide(actor=world.chair, use_case=world.use_case, outcome="approved", rationale="Go.")
+    assert "3 more vote(s) needed" in str(excinfo.value)
+    assert not Decision.objects.exists() and not ReviewRound.objects.exists()

@@ -1,6 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from governance.models import AuditEvent
 from portfolio.models import UseCaseLink
@@ -109,15 +109,73 @@ def test_database_trigger_refuses_an_update_that_closes_a_cycle(postgres_only):
         UseCaseLink.objects.filter(pk=unrelated.pk).update(target=chain[0])
 
 
+def _diamond_ladder(layers: int) -> list[list]:
+    """layers rows of 2 use cases; each depends on both use cases of the next row, so there are
+    2**(layers - 1) distinct paths from the top row to the bottom one."""
+    first = UseCaseFactory()
+    shared = {"domain": first.domain, "team": first.team, "owner": first.owner}
+    ladder = [[first, UseCaseFactory(**shared)]]
+    ladder += [[UseCaseFactory(**shared), UseCaseFactory(**shared)] for _ in range(layers - 1)]
+    UseCaseLink.objects.bulk_create(
+        UseCaseLink(source=upper, target=lower, kind=Kind.DEPENDS_ON)
+        for row, below in zip(ladder[-2::-1], ladder[:0:-1], strict=True)  # bottom-up
+        for upper in row
+        for lower in below
+    )
+    return ladder
+
+
+def test_database_trigger_stays_linear_on_a_graph_with_exponentially_many_paths(postgres_only):
+    with connection.cursor() as cursor:  # a path-enumerating trigger fails instead of hanging
+        cursor.execute("SET LOCAL statement_timeout = '10s'")
+    # Bottom-up, each new link's target already has 2**k paths below it: every insert is checked.
+    ladder = _diamond_ladder(40)
+    assert UseCaseLink.objects.filter(kind=Kind.DEPENDS_ON).count() == 39 * 4
+
+    # No cycle: an outsider depending on the top walks all 2**39 paths below it, each node once.
+    outsider = UseCaseFactory()
+    UseCaseLink.objects.create(source=outsider, target=ladder[0][0], kind=Kind.DEPENDS_ON)
+
+    bottom, top = ladder[-1][1], ladder[0][0]
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        UseCaseLink.objects.create(source=bottom, target=top, kind=Kind.DEPENDS_ON)
+    first_line = str(excinfo.value).splitlines()[0]
+    assert first_line.startswith("This dependency would close a dependency cycle: ")
+    path = first_line.removeprefix("This dependency would close a dependency cycle: ").split(" → ")
+    # One shortest path: bottom, then one use case per row from the top down to bottom again.
+    assert len(path) == 41
+    assert path[0] == path[-1] == bottom.reference
+    assert path[1] == top.reference
+    for reference, row in zip(path[1:], ladder, strict=True):
+        assert reference in {use_case.reference for use_case in row}
+    assert not UseCaseLink.objects.filter(source=bottom, target=top).exists()
+
+
+def test_database_trigger_names_the_shortest_cycle_and_ignores_the_updated_row(postgres_only):
+    chain = _chain(6)  # 0 -> 1 -> 2 -> 3 -> 4 -> 5
+    UseCaseLink.objects.create(source=chain[1], target=chain[4], kind=Kind.DEPENDS_ON)  # shortcut
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        UseCaseLink.objects.create(source=chain[5], target=chain[0], kind=Kind.DEPENDS_ON)
+    expected = " → ".join(chain[i].reference for i in (5, 0, 1, 4, 5))
+    assert f"This dependency would close a dependency cycle: {expected}" in str(excinfo.value)
+
+    # Turning 0 -> 1 round into 5 -> 0 closes no cycle: the only way back went through that row.
+    first = UseCaseLink.objects.get(source=chain[0], target=chain[1])
+    UseCaseLink.objects.filter(pk=first.pk).update(source=chain[5], target=chain[0])
+    assert UseCaseLink.objects.filter(source=chain[5], target=chain[0]).exists()
+
+
 def test_link_service_records_an_audit_event_and_refuses_with_a_message():
     source, target = UseCaseFactory(), UseCaseFactory()
+    source.team.members.add(source.owner)  # the owner works in the team that owns the use case
     link = link_create(actor=source.owner, source=source, target=target, kind=Kind.SHARES_DATA, strength=3)
     event = AuditEvent.objects.get(action="link.created")
     assert event.use_case_id == source.pk
     assert event.data == {"source": source.reference, "target": target.reference, "kind": "shares_data", "strength": 3}
     assert link.created_by == source.owner
 
+    target.team.members.add(target.owner)
     with pytest.raises(ValidationError) as excinfo:
-        link_create(actor=source.owner, source=target, target=source, kind=Kind.SHARES_DATA)
+        link_create(actor=target.owner, source=target, target=source, kind=Kind.SHARES_DATA)
     assert "the other way round counts too" in str(excinfo.value)
     assert UseCaseLink.objects.count() == 1

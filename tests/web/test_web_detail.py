@@ -102,7 +102,8 @@ def test_query_count_is_fixed(alice_client, org, django_assert_max_num_queries):
     def grow(use_case, n):
         for i in range(n):
             other = org.submit(org.use_case(title=f"Neighbour {i}"))
-            link_create(actor=org.alice, source=use_case, target=other, kind="reinforces")
+            # Set-up as the system: once approved, only the committee may relink it.
+            link_create(actor=None, source=use_case, target=other, kind="reinforces")
             foundation = FoundationFactory()
             use_case.foundation_usages.create(foundation=foundation)
 
