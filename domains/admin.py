@@ -70,7 +70,7 @@ class DomainAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SimpleHistoryAdmin):
     list_display = ("name", "function", "member_count", "use_case_count")
     list_filter = ("function",)
     list_select_related = ("function",)

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from domains.admin import UseCaseAdmin
 from domains.choices import Status
@@ -108,7 +109,7 @@ class CommitteeMembershipInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(SimpleHistoryAdmin):
     list_display = ("name", "covers_all_domains", "quorum_votes", "quorum_functions")
     search_fields = ("name", "mandate")
     autocomplete_fields = ("domains",)

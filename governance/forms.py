@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from domains.choices import AMBITION_HELP, Ambition, JourneyStage, RiskTier, Status
+from domains.choices import AMBITION_HELP, Ambition, RiskTier, Status
+from domains.forms import JourneyStagesField
 from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
 from domains.selectors import use_case_list
 from portfolio.choices import LinkKind
@@ -96,13 +97,7 @@ class UseCaseForm(forms.ModelForm):
     """The content of a use case. Fields a draft may leave empty stay optional here; the workflow
     service decides on submission what is still missing."""
 
-    journey_stages = forms.MultipleChoiceField(
-        label=UseCase._meta.get_field("journey_stages").verbose_name,
-        help_text=UseCase._meta.get_field("journey_stages").help_text,
-        choices=JourneyStage.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    journey_stages = JourneyStagesField(label=UseCase._meta.get_field("journey_stages").verbose_name)
     ambition = forms.ChoiceField(
         label=UseCase._meta.get_field("ambition").verbose_name,
         choices=Ambition.choices,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from domains.models import TimeStampedModel
 
@@ -99,6 +100,8 @@ class Committee(TimeStampedModel):
         help_text=_("The minimum number of distinct business functions among those votes."),
     )
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("committee")
@@ -148,6 +151,8 @@ class CommitteeMembership(TimeStampedModel):
     end_date = models.DateField(_("active until"), null=True, blank=True)
 
     objects = CommitteeMembershipQuerySet.as_manager()
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["committee_id", "role", "user_id", "start_date"]

@@ -34,13 +34,6 @@ def is_committee_member(user, use_case=None) -> bool:
 
 
 @rules.predicate
-def is_committee_voter(user, use_case=None) -> bool:
-    """An active chair or member (the secretary does not vote) of the use case's committee."""
-    membership = _membership(user, use_case) if use_case is not None else None
-    return membership is not None and membership.role in (MemberRole.CHAIR, MemberRole.MEMBER)
-
-
-@rules.predicate
 def is_committee_chair(user, use_case=None) -> bool:
     membership = _membership(user, use_case) if use_case is not None else None
     return membership is not None and membership.role == MemberRole.CHAIR

@@ -69,10 +69,6 @@ def committee_members(*, committee: Committee) -> QuerySet[CommitteeMembership]:
     )
 
 
-def open_round(*, use_case: UseCase) -> ReviewRound | None:
-    return ReviewRound.objects.filter(use_case=use_case, closed_at__isnull=True).select_related("committee").first()
-
-
 @dataclass(frozen=True)
 class QuorumStatus:
     votes_needed: int

@@ -17,12 +17,6 @@ logger = logging.getLogger(__name__)
 SWEEP_BATCH_SIZE = 500
 
 
-@shared_task(name="governance.ping_broker_task", ignore_result=True)
-def ping_broker_task() -> str:
-    """A no-op a worker can run: the health check and the worker test enqueue it."""
-    return "pong"
-
-
 @shared_task(bind=True, name="governance.deliver_notification_task", ignore_result=True, max_retries=None)
 def deliver_notification_task(self, notification_id: int) -> bool:
     """Send one notification. Claims the row first, so a duplicate or retried message after success

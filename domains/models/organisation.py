@@ -77,6 +77,10 @@ class Team(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField("domains.User", blank=True, related_name="teams", verbose_name=_("members"))
 
+    # Field history only: simple-history's many-to-many tracking breaks when membership is changed
+    # from the user's side (user.teams.clear()); membership changes belong in an audited service.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")

@@ -92,3 +92,18 @@ def test_api_audit_events_hide_token_events_from_non_superusers(client):
     api_token_create(actor=member, user=member, name="Metabase")
     actions = [row["action"] for row in client.get("/api/v1/audit-events/", {"page_size": 1000}).json()["results"]]
     assert actions and not any(a.startswith("api_token.") for a in actions)
+
+
+def test_team_and_committee_membership_changes_keep_their_history():
+    from tests.factories import CommitteeFactory, CommitteeMembershipFactory, function
+
+    team = TeamFactory(name="Pricing")
+    team.name = "Pricing & Revenue"
+    team.save()
+    member = UserFactory(username="joiner")
+    membership = CommitteeMembershipFactory(committee=CommitteeFactory(), user=member, function=function("hr"))
+    membership.role = "chair"
+    membership.save()
+
+    assert [h.name for h in team.history.order_by("history_date")] == ["Pricing", "Pricing & Revenue"]
+    assert [h.role for h in membership.history.order_by("history_date")] == ["member", "chair"]
