@@ -95,6 +95,12 @@ class UseCaseFactory(DjangoModelFactory):
         if create:
             self.functions.set(extracted if extracted is not None else [function("marketing")])
 
+    @factory.post_generation
+    def owner_in_team(self, create, extracted, **kwargs):
+        # As in real data (and as UseCase.clean requires), the owner works in the submitting team.
+        if create and extracted is not False:
+            self.team.members.add(self.owner)
+
 
 class UseCaseLinkFactory(DjangoModelFactory):
     class Meta:

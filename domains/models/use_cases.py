@@ -209,6 +209,24 @@ class UseCase(TimeStampedModel):
             self.reference = format_reference(ReferenceSequence.reserve("use_case")[0])
         super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember who owned it when loaded: the owner rule applies to a new assignment only.
+        instance._loaded_owner_and_team = (instance.__dict__.get("owner_id"), instance.__dict__.get("team_id"))
+        return instance
+
+    def clean(self) -> None:
+        super().clean()
+        # The owner answers for the use case in the workflow (delivery, scale, retire), so whoever is
+        # made owner must belong to the submitting team. Someone who later leaves the team stays owner
+        # until the team names another: that must not block the team's edits.
+        assigned = (self.owner_id, self.team_id) != getattr(self, "_loaded_owner_and_team", None)
+        if assigned and self.owner_id and self.team_id and not self.team.members.filter(pk=self.owner_id).exists():
+            raise ValidationError(
+                {"owner": _("The owner must be a member of the submitting team (%(team)s).") % {"team": self.team}}
+            )
+
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES

@@ -185,3 +185,13 @@ def test_each_token_is_throttled_on_its_own(make_token, settings):
     assert codes == [200, 200, 429]
     assert "Retry-After" in slow.get("/api/v1/functions/")
     assert other.get("/api/v1/functions/").status_code == 200
+
+
+def test_api_refuses_an_owner_outside_the_team_with_the_field_named(member_client, member, make_use_case):
+    own = make_use_case(status=Status.DRAFT, team=member.team, owner=member)
+    outsider = UserFactory(username="not-in-the-team")
+    response = member_client.patch(f"/api/v1/use-cases/{own.pk}/", {"owner": outsider.username}, format="json")
+    assert response.status_code == 400
+    assert "owner" in response.json()
+    own.refresh_from_db()
+    assert own.owner == member

@@ -135,3 +135,24 @@ def test_status_cannot_be_set_through_the_service():
     assert "status" in excinfo.value.message_dict
     use_case.refresh_from_db()
     assert use_case.status == UseCase.Status.DRAFT
+
+
+def test_owner_must_belong_to_the_team_when_assigned():
+    from tests.factories import UserFactory
+
+    use_case = UseCaseFactory()
+    outsider = UserFactory(username="outsider-owner")
+    use_case.owner = outsider
+    with pytest.raises(ValidationError) as excinfo:
+        use_case.full_clean()
+    assert excinfo.value.message_dict["owner"] == [
+        f"The owner must be a member of the submitting team ({use_case.team})."
+    ]
+
+
+def test_an_owner_who_left_the_team_can_stay_owner_while_the_team_edits():
+    use_case = UseCaseFactory()
+    use_case.team.members.remove(use_case.owner)
+    reloaded = UseCase.objects.get(pk=use_case.pk)
+    reloaded.title = "Edited after the owner moved on"
+    reloaded.full_clean()
