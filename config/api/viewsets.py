@@ -17,9 +17,21 @@ from .pagination import FlatPagination
 from .permissions import ApiPermission, visibility_actor
 from .renderers import CSVRenderer, FastJSONRenderer, stream_csv
 
+_UNSET = object()
+
+
+def request_visibility(request) -> Q | None:
+    """The requester's use-case visibility (None: sees every use case), worked out once per request:
+    it costs a permission query, and a list, its serializer and its to-many columns all ask."""
+    visibility = getattr(request, "_use_case_visibility", _UNSET)
+    if visibility is _UNSET:
+        visibility = use_case_visibility_filter(visibility_actor(request))
+        request._use_case_visibility = visibility
+    return visibility
+
 
 def visible_use_cases(request) -> QuerySet[UseCase]:
-    visibility = use_case_visibility_filter(visibility_actor(request))
+    visibility = request_visibility(request)
     return UseCase.objects.all() if visibility is None else UseCase.objects.filter(visibility)
 
 
@@ -55,7 +67,7 @@ class FlatReadOnlyViewSet(GenericViewSet):
     def visible(self, queryset: QuerySet) -> QuerySet:
         if not self.use_case_paths:
             return queryset
-        if use_case_visibility_filter(visibility_actor(self.request)) is None:
+        if request_visibility(self.request) is None:
             return queryset
         visible_ids = visible_use_cases(self.request).values("pk")
         for path in self.use_case_paths:
