@@ -8,7 +8,7 @@ imports them.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import UseCaseAdminForm
-from .models import ApiToken, BusinessFunction, Domain, Foundation, Team, UseCase, UseCaseFoundation, User
+from .models import BusinessFunction, Domain, Foundation, Team, UseCase, UseCaseFoundation, User
 from .selectors import use_case_visibility_filter
 
 
@@ -315,79 +315,3 @@ class UseCaseAdmin(SimpleHistoryAdmin):
             saver(actor=request.user, use_case=form.instance)
         else:
             super().save_formset(request, form, formset, change)
-
-
-class ApiTokenAddForm(forms.ModelForm):
-    class Meta:
-        model = ApiToken
-        fields = ("name", "user", "can_write", "rate_limit")
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens for BI clients. The key is shown once, when the token is created; only its hash is kept.
-    Revoking is immediate and final; a token is never deleted, so the audit trail keeps its name."""
-
-    list_display = ("name", "prefix", "user", "can_write", "rate_limit", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("can_write", ("revoked_at", admin.EmptyFieldListFilter))
-    list_select_related = ("user",)
-    search_fields = ("name", "prefix", "user__username")
-    autocomplete_fields = ("user",)
-    readonly_fields = ("prefix", "created_by", "created_at", "last_used_at", "revoked_at")
-    actions = ["revoke_tokens"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = ApiTokenAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ("name", "user", "can_write", "rate_limit")
-        return ("name", "prefix", "user", "can_write", "rate_limit", *self.readonly_fields[1:])
-
-    def get_readonly_fields(self, request, obj=None):
-        # Who a token acts as never changes: revoke it and create another.
-        return () if obj is None else (*self.readonly_fields, "user")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        # A token acts as its user: committee members see and manage their own, administrators all.
-        queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user" and not request.user.is_superuser:
-            kwargs["queryset"] = User.objects.filter(pk=request.user.pk)
-            kwargs["initial"] = request.user.pk
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_autocomplete_fields(self, request):
-        return self.autocomplete_fields if request.user.is_superuser else ()
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            data = {name: form.cleaned_data[name] for name in form.changed_data}
-            services.api_token_update(actor=request.user, token=obj, data=data)
-            return
-        token, key = services.api_token_create(
-            actor=request.user,
-            user=form.cleaned_data["user"],
-            name=form.cleaned_data["name"],
-            can_write=form.cleaned_data["can_write"],
-            rate_limit=form.cleaned_data["rate_limit"],
-        )
-        obj.pk, obj.prefix = token.pk, token.prefix
-        obj._state.adding = False
-        messages.warning(
-            request,
-            _("API token created. Copy its key now, it will not be shown again: %(key)s") % {"key": key},
-        )
-
-    @admin.action(description=_("Revoke selected tokens"))
-    def revoke_tokens(self, request, queryset):
-        for token in queryset.filter(revoked_at__isnull=True):
-            services.api_token_revoke(actor=request.user, token=token)
-        messages.success(request, _("The selected tokens are revoked."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from config.api.filters import SlugInFilter, UpdatedRangeFilterSet
+from core.api.filters import SlugInFilter, UpdatedRangeFilterSet
 
 from .choices import AITechnique, Ambition, FoundationKind, RiskTier, Sourcing, Status
 from .models import BusinessFunction, Domain, Foundation, Team, UseCase

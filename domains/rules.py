@@ -26,13 +26,16 @@ def is_in_editable_state(user, use_case) -> bool:
 def require_may_edit_use_case(actor, use_case) -> None:
     """The one rule for changing a use case's content or its links, checked by the services of both
     apps: the committee that covers it (or a superuser) at any time; its own team while it is a draft
-    or changes were requested. `actor` None is the system (imports, demo data)."""
+    or changes were requested; the system (imports, demo data) always."""
     from django.core.exceptions import PermissionDenied
 
-    from .exceptions import BusinessRuleError
+    from core.actors import is_system, require_actor
+    from core.exceptions import BusinessRuleError
+
     from .selectors import EDIT_ANY_USE_CASE
 
-    if actor is None or actor.has_perm(EDIT_ANY_USE_CASE, use_case):
+    require_actor(actor)
+    if is_system(actor) or actor.has_perm(EDIT_ANY_USE_CASE, use_case):
         return
     if not is_use_case_team_member(actor, use_case):
         raise PermissionDenied(f"Only the team that owns {use_case.reference} or the committee may change it.")

@@ -1,18 +1,19 @@
-"""Writes for the domains app. Every write validates the whole object (model and database
-constraints), saves, and announces itself so that governance records the audit event in the same
-transaction."""
+"""Writes for the domains app. Every write locks what it changes, checks who may, validates the whole
+object (model and database constraints), saves, and records its audit event in the same transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from .events import announce
-from .models import ApiToken, BusinessFunction, Foundation, UseCase, UseCaseFoundation, User
+from core.actors import Actor, user_or_none
+from core.models import AuditAction
+from core.services import audit_record
+
+from .models import BusinessFunction, Foundation, UseCase, UseCaseFoundation
 from .rules import require_may_edit_use_case
 
 # Fields the use-case services accept from callers; status and reference are not among them.
@@ -65,7 +66,7 @@ def _set_relations(
 @transaction.atomic
 def use_case_create(
     *,
-    actor: User | None,
+    actor: Actor,
     data: dict[str, Any],
     functions: Iterable[BusinessFunction] | None = None,
     foundations: Iterable[Foundation] | None = None,
@@ -75,17 +76,17 @@ def use_case_create(
     use_case = UseCase()
     _apply(use_case, data)
     use_case.full_clean()
-    use_case._history_user = actor  # simple_history records who, outside a request too
+    use_case._history_user = user_or_none(actor)  # simple_history records who, outside a request too
     use_case.save()
     _set_relations(use_case, functions, foundations)
-    announce(actor=actor, action="use_case.created", target=use_case, data={"title": use_case.title})
+    audit_record(actor=actor, action=AuditAction.USE_CASE_CREATED, target=use_case, data={"title": use_case.title})
     return use_case
 
 
 @transaction.atomic
 def use_case_update(
     *,
-    actor: User,
+    actor: Actor,
     use_case: UseCase,
     data: dict[str, Any],
     functions: Iterable[BusinessFunction] | None = None,
@@ -97,33 +98,35 @@ def use_case_update(
     require_may_edit_use_case(actor, locked)
     changed = _apply(locked, data)
     locked.full_clean()
-    locked._history_user = actor
+    locked._history_user = user_or_none(actor)
     locked.save()
     changed += _set_relations(locked, functions, foundations)
     if changed:
-        announce(actor=actor, action="use_case.updated", target=locked, data={"fields": sorted(changed)})
+        audit_record(actor=actor, action=AuditAction.USE_CASE_UPDATED, target=locked, data={"fields": sorted(changed)})
     return locked
 
 
 @transaction.atomic
 def foundation_usage_add(
-    *, actor: User, use_case: UseCase, foundation: Foundation, note: str = ""
+    *, actor: Actor, use_case: UseCase, foundation: Foundation, note: str = ""
 ) -> UseCaseFoundation:
     usage = UseCaseFoundation(use_case=use_case, foundation=foundation, note=note)
     usage.full_clean()
     usage.save()
-    announce(actor=actor, action="use_case.foundation_added", target=use_case, data={"foundation": foundation.slug})
+    audit_record(
+        actor=actor, action=AuditAction.FOUNDATION_ADDED, target=use_case, data={"foundation": foundation.slug}
+    )
     return usage
 
 
 @transaction.atomic
-def foundation_usage_update(*, actor: User, usage: UseCaseFoundation, note: str) -> UseCaseFoundation:
+def foundation_usage_update(*, actor: Actor, usage: UseCaseFoundation, note: str) -> UseCaseFoundation:
     usage.note = note
     usage.full_clean()
     usage.save(update_fields=["note", "updated_at"])
-    announce(
+    audit_record(
         actor=actor,
-        action="use_case.foundation_updated",
+        action=AuditAction.FOUNDATION_UPDATED,
         target=usage.use_case,
         data={"foundation": usage.foundation.slug},
     )
@@ -131,79 +134,7 @@ def foundation_usage_update(*, actor: User, usage: UseCaseFoundation, note: str)
 
 
 @transaction.atomic
-def foundation_usage_remove(*, actor: User, usage: UseCaseFoundation) -> None:
+def foundation_usage_remove(*, actor: Actor, usage: UseCaseFoundation) -> None:
     use_case, slug = usage.use_case, usage.foundation.slug
     usage.delete()
-    announce(actor=actor, action="use_case.foundation_removed", target=use_case, data={"foundation": slug})
-
-
-@transaction.atomic
-def api_token_create(
-    *, actor: User | None, user: User, name: str, can_write: bool = False, rate_limit: str = ""
-) -> tuple[ApiToken, str]:
-    """Create a token for `user`; returns it with its key, which is stored only as a hash and so can
-    be shown this once. A token acts as its user, so only a superuser may make one for someone else."""
-    _require_token_authority(actor, user)
-    prefix, key = ApiToken.new_key()
-    token = ApiToken(
-        name=name,
-        user=user,
-        prefix=prefix,
-        key_hash=ApiToken.hash_key(key),
-        can_write=can_write,
-        created_by=actor if actor is not None and actor.pk else None,
-    )
-    if rate_limit:
-        token.rate_limit = rate_limit
-    token.full_clean()
-    token.save()
-    announce(
-        actor=actor,
-        action="api_token.created",
-        target=token,
-        data={"name": name, "user": user.get_username(), "can_write": can_write},
-    )
-    return token, key
-
-
-def _require_token_authority(actor: User | None, user: User) -> None:
-    """actor None is the system (management commands, tests' setup)."""
-    if actor is None or actor.is_superuser or actor.pk == user.pk:
-        return
-    raise PermissionDenied(
-        f"{actor.get_username()} may manage only their own API tokens; a token acting as "
-        f"{user.get_username()} must be created by that person or an administrator."
-    )
-
-
-@transaction.atomic
-def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
-    """Revoke a token at once; revoking twice changes nothing."""
-    _require_token_authority(actor, token.user)
-    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
-    if locked.revoked_at is None:
-        locked.revoked_at = timezone.now()
-        locked.save(update_fields=["revoked_at"])
-        announce(actor=actor, action="api_token.revoked", target=locked, data={"name": locked.name})
-    return locked
-
-
-API_TOKEN_EDITABLE_FIELDS = frozenset({"name", "can_write", "rate_limit"})
-
-
-@transaction.atomic
-def api_token_update(*, actor: User | None, token: ApiToken, data: dict[str, Any]) -> ApiToken:
-    """Rename a token, grant or withdraw write, change its rate. Who it acts as never changes."""
-    unknown = sorted(set(data) - API_TOKEN_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
-    _require_token_authority(actor, token.user)
-    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
-    changed = {name: value for name, value in data.items() if getattr(locked, name) != value}
-    for name, value in changed.items():
-        setattr(locked, name, value)
-    locked.full_clean()
-    locked.save()
-    if changed:
-        announce(actor=actor, action="api_token.updated", target=locked, data={"fields": sorted(changed)})
-    return locked
+    audit_record(actor=actor, action=AuditAction.FOUNDATION_REMOVED, target=use_case, data={"foundation": slug})

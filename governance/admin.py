@@ -18,15 +18,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.exceptions import BusinessRuleError
+from core.models import AuditEvent
 from domains.admin import UseCaseAdmin
 from domains.choices import Status
-from domains.exceptions import BusinessRuleError
 
 from . import services
 from .choices import DecisionOutcome, VoteChoice
 from .models import (
     AgendaItem,
-    AuditEvent,
     ChangeRequest,
     Committee,
     CommitteeMembership,

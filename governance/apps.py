@@ -5,6 +5,3 @@ class GovernanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "governance"
     verbose_name = "Governance"
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the audit recorder)

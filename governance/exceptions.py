@@ -4,7 +4,7 @@ PermissionDenied (403)."""
 
 from __future__ import annotations
 
-from domains.exceptions import BusinessRuleError
+from core.exceptions import BusinessRuleError
 
 
 class WorkflowError(BusinessRuleError):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import django_filters
 
-from config.api.filters import SlugInFilter, UpdatedRangeFilterSet
+from core.api.filters import SlugInFilter, UpdatedRangeFilterSet
+from core.models import AuditEvent
 
 from .choices import DecisionOutcome, MemberRole, VoteChoice
 from .models import (
-    AuditEvent,
     ChangeRequest,
     Committee,
     CommitteeMembership,

@@ -12,12 +12,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Val
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from core.models import ApiToken, AuditEvent
 from domains.choices import Status
 from domains.models import Foundation, UseCase, User
 from portfolio.choices import LinkKind
 
 from .choices import COUNTED_VOTE_CHOICES, VoteChoice
-from .models import AuditEvent, ChangeRequest, Committee, CommitteeMembership, Decision, ReviewRound, Vote
+from .models import ChangeRequest, Committee, CommitteeMembership, Decision, ReviewRound, Vote
 
 _COMMITTEE_CACHE_ATTR = "_governance_committee"
 
@@ -280,8 +281,6 @@ def _api_token_text(event: AuditEvent) -> str:
         }
     if event.action == "api_token.revoked":
         return _("API token revoked: %(name)s") % {"name": data.get("name", event.target_repr)}
-    from domains.models import ApiToken
-
     return _("API token %(name)s changed: %(fields)s") % {
         "name": event.target_repr,
         "fields": _field_labels(ApiToken, data.get("fields", [])),

@@ -13,10 +13,8 @@ import datetime
 import logging
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -25,8 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from core.actors import user_or_none
+from core.exceptions import BusinessRuleError
+from core.models import AuditAction, AuditEvent
+from core.services import audit_record
 from domains.choices import Status
-from domains.exceptions import BusinessRuleError
 from domains.models import UseCase, User
 
 from .choices import (
@@ -41,7 +42,6 @@ from .choices import (
 from .exceptions import QuorumNotMet
 from .models import (
     AgendaItem,
-    AuditEvent,
     ChangeRequest,
     Committee,
     CommitteeMembership,
@@ -65,21 +65,6 @@ NOTIFICATION_CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 # A pending row already handed to the broker is handed out again only after this long (its message
 # may be waiting for a worker that is down): the queue does not grow by one copy per sweep.
 NOTIFICATION_REDISPATCH_AFTER = datetime.timedelta(minutes=10)
-
-
-def audit_record(*, actor: User | None, action: str, target, data: dict[str, Any] | None = None) -> AuditEvent:
-    """Append one event to the audit trail. Call it inside the transaction of the write it records."""
-    use_case_id = target.pk if isinstance(target, UseCase) else getattr(target, "use_case_id", None)
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.get_username() if actor is not None and actor.pk else "system"),
-        action=action,
-        target_type=ContentType.objects.get_for_model(type(target)),
-        target_id=str(target.pk),
-        target_repr=str(target)[:255],
-        use_case_id=use_case_id,
-        data=data or {},
-    )
 
 
 # Workflow -----------------------------------------------------------------------------------------
@@ -138,10 +123,13 @@ def _move(*, actor, original: UseCase, locked: UseCase, action: str, target: str
     source = locked.status
     locked.status = target
     locked.status_changed_at = timezone.now()
-    locked._history_user = actor
+    locked._history_user = user_or_none(actor)
     locked.save(update_fields=["status", "status_changed_at", "updated_at"])
     audit_record(
-        actor=actor, action=f"workflow.{action}", target=locked, data={"from": source, "to": target, **(data or {})}
+        actor=actor,
+        action=AuditAction.for_workflow(action),
+        target=locked,
+        data={"from": source, "to": target, **(data or {})},
     )
     original.status, original.status_changed_at = locked.status, locked.status_changed_at
     return locked
@@ -262,7 +250,7 @@ def vote_cast(*, actor: User, use_case: UseCase, choice: str, comment: str = "")
     )
     audit_record(
         actor=actor,
-        action="vote.cast",
+        action=AuditAction.VOTE_CAST,
         target=locked,
         data={"vote": vote.pk, "round": review_round.number, "choice": choice, "function": membership.function.slug},
     )
@@ -421,7 +409,7 @@ def meeting_prepare_next(*, actor: User, committee: Committee, date: datetime.da
     AgendaItem.objects.bulk_create(new_items)
     audit_record(
         actor=actor,
-        action="meeting.prepared",
+        action=AuditAction.MEETING_PREPARED,
         target=meeting,
         data={"date": date.isoformat(), "added": [item.use_case_id for item in new_items]},
     )

@@ -18,9 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exceptions import BusinessRuleError
 from domains import services as domain_services
 from domains.choices import AMBITION_HELP, JourneyStage, Status
-from domains.exceptions import BusinessRuleError
 from domains.models import UseCase
 from domains.selectors import use_case_list
 from portfolio import services as link_services

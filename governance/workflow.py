@@ -17,8 +17,8 @@ import rules
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import BusinessRuleError
 from domains.choices import Status
-from domains.exceptions import BusinessRuleError
 from domains.models import UseCase
 
 from .exceptions import SubmissionIncomplete, WorkflowError

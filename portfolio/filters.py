@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from config.api.filters import SlugInFilter, UpdatedRangeFilterSet
+from core.api.filters import SlugInFilter, UpdatedRangeFilterSet
 from domains.choices import Status
 from domains.filters import ChoiceInFilter, use_cases_with_functions
 

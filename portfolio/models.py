@@ -9,7 +9,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from domains.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 from .choices import SYMMETRIC_KINDS, LinkKind, LinkStrength
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from domains.events import announce
-from domains.models import UseCase, User
+from core.actors import Actor, user_or_none
+from core.models import AuditAction
+from core.services import audit_record
+from domains.models import UseCase
 from domains.rules import require_may_edit_use_case
 
 from .choices import LinkKind
@@ -35,7 +37,7 @@ def _integrity_message(exc: IntegrityError) -> str:
     return f"The link was refused by the database: {text.splitlines()[0]}"
 
 
-def _require_may_change_links_of(actor: User | None, source: UseCase) -> UseCase:
+def _require_may_change_links_of(actor: Actor, source: UseCase) -> UseCase:
     """A link belongs to its source: the source's team changes it while the source is editable, the
     committee at any time (domains.rules.require_may_edit_use_case). Locks the source row first, so
     the check holds until the write commits."""
@@ -56,7 +58,7 @@ def _link_data(link: UseCaseLink) -> dict:
 @transaction.atomic
 def link_create(
     *,
-    actor: User | None,
+    actor: Actor,
     source: UseCase,
     target: UseCase,
     kind: str,
@@ -65,15 +67,15 @@ def link_create(
 ) -> UseCaseLink:
     _require_may_change_links_of(actor, source)
     link = UseCaseLink(
-        source=source, target=target, kind=kind, strength=strength, rationale=rationale, created_by=actor
+        source=source, target=target, kind=kind, strength=strength, rationale=rationale, created_by=user_or_none(actor)
     )
     _save_link(link)
-    announce(actor=actor, action="link.created", target=source, data=_link_data(link))
+    audit_record(actor=actor, action=AuditAction.LINK_CREATED, target=source, data=_link_data(link))
     return link
 
 
 @transaction.atomic
-def link_update(*, actor: User | None, link: UseCaseLink, data: dict) -> UseCaseLink:
+def link_update(*, actor: Actor, link: UseCaseLink, data: dict) -> UseCaseLink:
     link = UseCaseLink.objects.select_for_update().get(pk=link.pk)
     unknown = sorted(set(data) - set(LINK_FIELDS))
     if unknown:
@@ -81,17 +83,17 @@ def link_update(*, actor: User | None, link: UseCaseLink, data: dict) -> UseCase
     for name, value in data.items():
         setattr(link, name, value)
     _save_link(link)
-    announce(actor=actor, action="link.updated", target=link.source, data=_link_data(link))
+    audit_record(actor=actor, action=AuditAction.LINK_UPDATED, target=link.source, data=_link_data(link))
     return link
 
 
 @transaction.atomic
-def link_delete(*, actor: User | None, link: UseCaseLink) -> None:
+def link_delete(*, actor: Actor, link: UseCaseLink) -> None:
     _require_may_change_links_of(actor, link.source)
     data = _link_data(link)
     source = link.source
     link.delete()
-    announce(actor=actor, action="link.deleted", target=source, data=data)
+    audit_record(actor=actor, action=AuditAction.LINK_DELETED, target=source, data=data)
 
 
 __all__ = ["LinkKind", "link_create", "link_delete", "link_update"]

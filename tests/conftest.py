@@ -21,3 +21,7 @@ def staff_user(db):
 def admin_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+# The committee and the people around one use case (tests/governance/conftest.py), for every package.
+from tests.governance.conftest import world  # noqa: E402, F401

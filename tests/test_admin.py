@@ -90,7 +90,7 @@ def test_use_case_changelist_query_count_does_not_grow_with_rows(admin_client):
 
 
 def test_admin_edit_and_inline_link_go_through_the_services_and_are_audited(demo, admin_client, staff_user):
-    from governance.models import AuditEvent
+    from core.models import AuditEvent
     from tests.admin_forms import admin_change_form_data
 
     use_case = UseCase.objects.filter(status="draft").order_by("pk").first()

@@ -36,7 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI assets served locally: the docs work offline
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
-    # The project's apps, lowest layer first: portfolio and governance build on domains.
+    # The project's apps, lowest layer first (core <- domains <- portfolio <- governance <- web).
+    "core",
     "domains",
     "portfolio",
     "governance",
@@ -158,19 +159,19 @@ GOVERNANCE_NOTIFICATION_SWEEP_GRACE = timedelta(
 )
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ApiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     # Tokens for BI clients (created in the admin), sessions for people.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.api.authentication.ApiTokenAuthentication",
+        "core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Signed in, and a read-only API token gets 403 on every write.
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ApiPermission"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ApiPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ApiTokenRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api_exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI Use-Case Portfolio API",

@@ -1,6 +1,6 @@
 """The columns of the domains app's endpoints, and the input of the use-case writes.
 
-Each serializer is also the flat row of its list and CSV (config/api/flat.py): related objects
+Each serializer is also the flat row of its list and CSV (core/api/flat.py): related objects
 appear as their slug (username for people), to-many relations as lists of slugs.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api.serializers import StrictInputMixin
+from core.api.serializers import StrictInputMixin
 
 from ..choices import JourneyStage
 from ..models import BusinessFunction, Domain, Foundation, Team, UseCase, User

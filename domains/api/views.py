@@ -7,8 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.exceptions import PermissionDenied
 
-from config.api.permissions import visibility_actor
-from config.api.viewsets import FlatReadOnlyViewSet
+from core.api.viewsets import FlatReadOnlyViewSet
 
 from .. import services
 from ..filters import (
@@ -28,6 +27,7 @@ from .serializers import (
     TeamSerializer,
     UseCaseSerializer,
 )
+from .visibility import visibility_actor
 
 
 class BusinessFunctionViewSet(FlatReadOnlyViewSet):

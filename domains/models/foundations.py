@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import TimeStampedModel
+
 from ..choices import FoundationKind, Readiness
-from .base import TimeStampedModel
 from .organisation import Team
 
 

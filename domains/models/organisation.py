@@ -5,8 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import TimeStampedModel
+
 from ..choices import StrategicPriority
-from .base import TimeStampedModel
 
 
 class User(AbstractUser):

@@ -7,8 +7,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import TimeStampedModel
+
 from ..choices import EDITABLE_STATUSES, AITechnique, Ambition, JourneyStage, RiskTier, Sourcing, Status
-from .base import TimeStampedModel
 from .foundations import Foundation
 from .organisation import BusinessFunction, Domain, Team
 
@@ -226,6 +227,11 @@ class UseCase(TimeStampedModel):
             raise ValidationError(
                 {"owner": _("The owner must be a member of the submitting team (%(team)s).") % {"team": self.team}}
             )
+
+    @property
+    def audit_use_case_id(self) -> int | None:
+        """The audit trail files events about a use case under it (core.services.audit_record)."""
+        return self.pk
 
     @property
     def is_editable(self) -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.api.viewsets import FlatReadOnlyViewSet
+from core.api.viewsets import FlatReadOnlyViewSet
+from core.models import AuditEvent
+from domains.api.visibility import UseCaseRowsVisibility
 
 from ..filters import AuditEventFilterSet
-from ..models import AuditEvent
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -31,7 +32,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AuditEventViewSet(FlatReadOnlyViewSet):
+class AuditEventViewSet(UseCaseRowsVisibility, FlatReadOnlyViewSet):
     """Events about use cases the requester cannot see (other teams' drafts) are left out."""
 
     queryset = AuditEvent.objects.all()

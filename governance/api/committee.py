@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.api.viewsets import FlatReadOnlyViewSet, visible_use_cases
+from core.api.viewsets import FlatReadOnlyViewSet
+from domains.api.visibility import UseCaseRowsVisibility, visible_use_cases
 
 from ..filters import (
     ChangeRequestFilterSet,
@@ -159,7 +160,7 @@ class CommitteeMembershipViewSet(FlatReadOnlyViewSet):
     filterset_class = CommitteeMembershipFilterSet
 
 
-class ReviewRoundViewSet(FlatReadOnlyViewSet):
+class ReviewRoundViewSet(UseCaseRowsVisibility, FlatReadOnlyViewSet):
     queryset = ReviewRound.objects.all()
     serializer_class = ReviewRoundSerializer
     filterset_class = ReviewRoundFilterSet
@@ -167,7 +168,7 @@ class ReviewRoundViewSet(FlatReadOnlyViewSet):
     cursor_field = "opened_at"
 
 
-class VoteViewSet(FlatReadOnlyViewSet):
+class VoteViewSet(UseCaseRowsVisibility, FlatReadOnlyViewSet):
     queryset = Vote.objects.all()
     serializer_class = VoteSerializer
     filterset_class = VoteFilterSet
@@ -175,7 +176,7 @@ class VoteViewSet(FlatReadOnlyViewSet):
     cursor_field = "created_at"
 
 
-class DecisionViewSet(FlatReadOnlyViewSet):
+class DecisionViewSet(UseCaseRowsVisibility, FlatReadOnlyViewSet):
     queryset = Decision.objects.all()
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilterSet
@@ -183,7 +184,7 @@ class DecisionViewSet(FlatReadOnlyViewSet):
     cursor_field = "created_at"
 
 
-class ChangeRequestViewSet(FlatReadOnlyViewSet):
+class ChangeRequestViewSet(UseCaseRowsVisibility, FlatReadOnlyViewSet):
     queryset = ChangeRequest.objects.all()
     serializer_class = ChangeRequestSerializer
     filterset_class = ChangeRequestFilterSet

@@ -59,7 +59,7 @@ def load_demo() -> LoadReport:
 
 
 COMMITTEE_GROUP = "AI steering committee"
-COMMITTEE_APPS = ("domains", "portfolio", "governance")
+COMMITTEE_APPS = ("core", "domains", "portfolio", "governance")
 # Accounts are an administrator's business: changing a user would let a member make themselves a
 # superuser. The committee may look people up; API tokens it may create only for itself (the token
 # services refuse anything else).

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Case, Value, When
 
-from config.api.permissions import visibility_actor
-from config.api.viewsets import FlatReadOnlyViewSet
+from core.api.viewsets import FlatReadOnlyViewSet
+from domains.api.visibility import UseCaseRowsVisibility, visibility_actor
 from domains.filters import UseCaseFilterSet
 from domains.selectors import use_case_list
 
@@ -29,7 +29,7 @@ class GraphNodeViewSet(FlatReadOnlyViewSet):
         return use_case_list(actor=visibility_actor(self.request))
 
 
-class GraphEdgeViewSet(FlatReadOnlyViewSet):
+class GraphEdgeViewSet(UseCaseRowsVisibility, FlatReadOnlyViewSet):
     """One row per link whose two ends the requester may see; filters as on /links/."""
 
     serializer_class = GraphEdgeSerializer

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api.serializers import StrictInputMixin
-from config.api.viewsets import visible_use_cases
+from core.api.serializers import StrictInputMixin
+from domains.api.visibility import visible_use_cases
 from domains.models import UseCase
 
 from ..models import UseCaseLink

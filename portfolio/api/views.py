@@ -6,7 +6,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from config.api.viewsets import FlatReadOnlyViewSet
+from core.api.viewsets import FlatReadOnlyViewSet
+from domains.api.visibility import UseCaseRowsVisibility
 
 from .. import services
 from ..filters import UseCaseLinkFilterSet
@@ -22,7 +23,11 @@ from .serializers import UseCaseLinkSerializer
     destroy=extend_schema(description="Delete a link."),
 )
 class UseCaseLinkViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, FlatReadOnlyViewSet
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    UseCaseRowsVisibility,
+    FlatReadOnlyViewSet,
 ):
     """Links whose two ends the requester may see."""
 

@@ -1,9 +1,10 @@
 import pytest
 from rest_framework.test import APIClient
 
+from core.actors import SYSTEM
+from core.services import api_token_create
 from domains.choices import Status
 from domains.models import UseCase
-from domains.services import api_token_create
 from tests.factories import TeamFactory, UseCaseFactory, UserFactory
 from tests.governance.conftest import world  # noqa: F401  (the committee and people around a use case)
 
@@ -51,7 +52,7 @@ def make_token(db):
 
     def make(*, user=None, can_write: bool = False, rate_limit: str = "") -> APIClient:
         user = user or UserFactory(username="bi-robot")
-        token, key = api_token_create(actor=None, user=user, name="BI", can_write=can_write, rate_limit=rate_limit)
+        token, key = api_token_create(actor=SYSTEM, user=user, name="BI", can_write=can_write, rate_limit=rate_limit)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         client.token, client.key = token, key

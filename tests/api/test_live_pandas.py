@@ -6,9 +6,10 @@ import urllib.request
 import pandas as pd
 import pytest
 
+from core.actors import SYSTEM
+from core.services import api_token_create
 from domains.choices import Status
 from domains.models import UseCase
-from domains.services import api_token_create
 from portfolio.models import UseCaseLink
 from tests.factories import FoundationFactory, UseCaseFactory, UseCaseLinkFactory, UserFactory, function
 
@@ -26,7 +27,7 @@ def portfolio():
     cases[0].foundations.add(FoundationFactory(slug="hr-data"))
     for a, b in zip(cases[:8], cases[1:9], strict=True):
         UseCaseLinkFactory(source=a, target=b)
-    _, key = api_token_create(actor=None, user=UserFactory(username="powerbi"), name="Power BI")
+    _, key = api_token_create(actor=SYSTEM, user=UserFactory(username="powerbi"), name="Power BI")
     return {"Authorization": f"Token {key}"}
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance.services import audit_record
+from core.actors import SYSTEM
+from core.services import audit_record
 from portfolio.management.commands.generate_scale_data import generate_scale_data
 from tests.api.conftest import body
 
@@ -48,7 +49,7 @@ def counts_at():
         from domains.models import UseCase
 
         for use_case in UseCase.objects.all()[:n]:
-            audit_record(actor=None, action="use_case.imported", target=use_case)
+            audit_record(actor=SYSTEM, action="use_case.updated", target=use_case)
         return {(path, mode): queries_for(client, path, params) for path in LISTS for mode, params in MODES.items()}
 
     return measure

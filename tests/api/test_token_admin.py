@@ -2,8 +2,7 @@
 
 import pytest
 
-from domains.models import ApiToken
-from governance.models import AuditEvent
+from core.models import ApiToken, AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +12,7 @@ def test_admin_creates_a_token_shows_the_key_once_and_stores_only_its_hash(admin
     robot = UserFactory(username="tableau")
 
     response = admin_client.post(
-        "/admin/domains/apitoken/add/",
+        "/admin/core/apitoken/add/",
         {"name": "Tableau finance", "user": robot.pk, "rate_limit": "600/min"},
         follow=True,
     )
@@ -26,20 +25,20 @@ def test_admin_creates_a_token_shows_the_key_once_and_stores_only_its_hash(admin
     assert token.matches(key) and token.key_hash != key and not token.can_write
     assert AuditEvent.objects.filter(action="api_token.created").exists()
     # the key works, once shown; the change page never shows it again
-    assert admin_client.get(f"/admin/domains/apitoken/{token.pk}/change/").content.decode().count(key) == 0
+    assert admin_client.get(f"/admin/core/apitoken/{token.pk}/change/").content.decode().count(key) == 0
 
 
 def test_admin_revokes_tokens_and_grants_write_explicitly(admin_client, make_token):
     bi = make_token()
 
     admin_client.post(
-        f"/admin/domains/apitoken/{bi.token.pk}/change/",
+        f"/admin/core/apitoken/{bi.token.pk}/change/",
         {"name": "BI", "can_write": "on", "rate_limit": "1200/min"},
     )
     bi.token.refresh_from_db()
     assert bi.token.can_write
     admin_client.post(
-        "/admin/domains/apitoken/", {"action": "revoke_tokens", "_selected_action": [bi.token.pk]}, follow=True
+        "/admin/core/apitoken/", {"action": "revoke_tokens", "_selected_action": [bi.token.pk]}, follow=True
     )
 
     bi.token.refresh_from_db()
@@ -51,7 +50,7 @@ def test_admin_revokes_tokens_and_grants_write_explicitly(admin_client, make_tok
 
 def test_rate_limit_must_be_well_formed(admin_client):
     response = admin_client.post(
-        "/admin/domains/apitoken/add/", {"name": "x", "user": UserFactory().pk, "rate_limit": "lots"}
+        "/admin/core/apitoken/add/", {"name": "x", "user": UserFactory().pk, "rate_limit": "lots"}
     )
     assert response.status_code == 200
     assert "requests/period" in response.content.decode()

@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.models import AuditEvent
 from domains.choices import Status
 from domains.models import UseCase
-from governance.models import AuditEvent
 from portfolio.models import UseCaseLink
 from tests.factories import DomainFactory, FoundationFactory
 

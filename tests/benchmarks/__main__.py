@@ -71,12 +71,13 @@ def peak_memory(function) -> int:
 
 class Bench:
     def __init__(self, size: int, links: int, repeat: int):
+        from core.actors import SYSTEM
+        from core.services import api_token_create
         from domains.models import User
-        from domains.services import api_token_create
 
         self.size, self.links, self.repeat = size, links, repeat
         user, _ = User.objects.get_or_create(username="bench-bi")
-        _, key = api_token_create(actor=None, user=user, name="bench", rate_limit="1000000/min")
+        _, key = api_token_create(actor=SYSTEM, user=user, name="bench", rate_limit="1000000/min")
         self.client = Client(HTTP_AUTHORIZATION=f"Token {key}")
         self.rows: list[tuple] = []
 
@@ -105,7 +106,7 @@ class Bench:
 
     @staticmethod
     def baseline_pull(queryset, columns) -> int:
-        from config.api.flat import orjson_default
+        from core.api.flat import orjson_default
 
         queryset = queryset.order_by("updated_at", "pk")
         position, count = None, 0
@@ -135,7 +136,7 @@ class Bench:
         return size + len(buffer.getvalue().encode())
 
     def run(self) -> list[tuple]:
-        from config.api.flat import flat_spec
+        from core.api.flat import flat_spec
         from domains.api.serializers import UseCaseSerializer
         from domains.models import UseCase
         from portfolio.api.serializers import UseCaseLinkSerializer

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.actors import SYSTEM
 from domains.models import Foundation, UseCase, UseCaseFoundation
 from tests.factories import FoundationFactory, UseCaseFactory
 
@@ -131,7 +132,7 @@ def test_status_cannot_be_set_through_the_service():
 
     use_case = UseCaseFactory()
     with pytest.raises(ValidationError) as excinfo:
-        use_case_update(actor=None, use_case=use_case, data={"status": "approved"})
+        use_case_update(actor=SYSTEM, use_case=use_case, data={"status": "approved"})
     assert "status" in excinfo.value.message_dict
     use_case.refresh_from_db()
     assert use_case.status == UseCase.Status.DRAFT

@@ -7,9 +7,10 @@ import threading
 import pytest
 from django.db import connection
 
+from core.models import AuditEvent
 from governance import services
 from governance.exceptions import WorkflowError
-from governance.models import AuditEvent, Decision
+from governance.models import Decision
 from tests.governance.conftest import advance, approve_votes
 
 THREADS = 20

@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import call_command
 
+from core.models import AuditEvent
 from domains.models import Domain, Foundation, Team, UseCase, User
 from governance.demo import data
-from governance.models import AuditEvent
 from portfolio.models import UseCaseLink
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,11 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from domains.exceptions import BusinessRuleError
-from domains.models import ApiToken, UseCase, User
-from domains.services import api_token_create, use_case_update
+from core.exceptions import BusinessRuleError
+from core.models import ApiToken
+from core.services import api_token_create
+from domains.models import UseCase, User
+from domains.services import use_case_update
 from governance.demo import data
 from portfolio.models import UseCaseLink
 from portfolio.services import link_create, link_delete
@@ -46,7 +48,7 @@ def test_committee_member_may_create_a_token_only_for_themselves():
 
 def test_admin_token_form_offers_only_the_requester_to_non_superusers(client):
     member = _committee_member_client(client)
-    response = client.get("/admin/domains/apitoken/add/")
+    response = client.get("/admin/core/apitoken/add/")
     assert response.status_code == 200
     assert list(response.context["adminform"].form.fields["user"].queryset) == [member]
 

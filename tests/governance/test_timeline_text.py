@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import services as core_services
+from core.models import AuditEvent
 from domains import services as domain_services
 from governance import services
-from governance.models import AuditEvent
 from governance.selectors import TIMELINE_KIND_LABELS, TimelineKind, audit_event_text, use_case_timeline
 from portfolio import services as link_services
 from tests.factories import FoundationFactory, UseCaseFactory, UserFactory, function
@@ -140,9 +141,9 @@ def test_transitions_say_the_action_and_the_states(world):
 def test_api_token_events_read_as_sentences(world):
     holder = UserFactory(username="powerbi")
     admin = UserFactory(username="administrator", is_staff=True, is_superuser=True)
-    token, _ = domain_services.api_token_create(actor=admin, user=holder, name="Power BI finance")
-    domain_services.api_token_update(actor=admin, token=token, data={"can_write": True})
-    domain_services.api_token_revoke(actor=admin, token=token)
+    token, _ = core_services.api_token_create(actor=admin, user=holder, name="Power BI finance")
+    core_services.api_token_update(actor=admin, token=token, data={"can_write": True})
+    core_services.api_token_revoke(actor=admin, token=token)
     texts = [audit_event_text(e) for e in AuditEvent.objects.filter(action__startswith="api_token.").order_by("id")]
     assert texts[0] == "API token created: Power BI finance, acting as powerbi, read only"
     assert texts[1] == f"API token {token} changed: may write"
@@ -190,7 +191,7 @@ def test_the_timeline_with_links_and_foundations_reads_in_a_fixed_number_of_quer
 
 def test_the_audit_admin_lists_each_event_as_a_sentence(admin_client, world):
     advance(world, "submitted")
-    changelist = admin_client.get(reverse("admin:governance_auditevent_changelist"))
+    changelist = admin_client.get(reverse("admin:core_auditevent_changelist"))
     assert changelist.status_code == 200
     assert "Submit: Draft → Submitted" in changelist.content.decode()
 

@@ -5,10 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from domains.exceptions import BusinessRuleError
+from core.exceptions import BusinessRuleError
+from core.models import AuditEvent
 from governance import services
 from governance.exceptions import QuorumNotMet, WorkflowError
-from governance.models import AuditEvent, Decision, ReviewRound, Vote
+from governance.models import Decision, ReviewRound, Vote
 from tests.factories import CommitteeMembershipFactory, UserFactory, function
 from tests.governance.conftest import advance
 

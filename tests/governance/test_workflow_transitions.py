@@ -5,10 +5,11 @@ no committee."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.models import AuditEvent
 from domains.models import UseCase
 from governance import services
 from governance.exceptions import SubmissionIncomplete, WorkflowError
-from governance.models import AuditEvent, ChangeRequest, Decision, ReviewRound
+from governance.models import ChangeRequest, Decision, ReviewRound
 from governance.workflow import TRANSITIONS
 from tests.governance.conftest import advance, approve_votes
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from governance.models import AuditEvent
+from core.models import AuditEvent
 from portfolio.models import UseCaseLink
 from portfolio.services import link_create
 from tests.factories import UseCaseFactory, UseCaseLinkFactory

@@ -69,8 +69,8 @@ def test_reporting_role_reads_the_views_without_drafts(reporting_role, data):
     [
         "SELECT count(*) FROM public.domains_usecase",
         "SELECT count(*) FROM public.domains_user",
-        "SELECT count(*) FROM public.domains_apitoken",
-        "SELECT count(*) FROM public.governance_auditevent",
+        "SELECT count(*) FROM public.core_apitoken",
+        "SELECT count(*) FROM public.core_auditevent",
     ],
 )
 def test_reporting_role_cannot_read_an_application_table(reporting_role, statement):

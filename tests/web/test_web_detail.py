@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.actors import SYSTEM
 from portfolio.services import link_create
 from tests.factories import FoundationFactory
 
@@ -103,7 +104,7 @@ def test_query_count_is_fixed(alice_client, org, django_assert_max_num_queries):
         for i in range(n):
             other = org.submit(org.use_case(title=f"Neighbour {i}"))
             # Set-up as the system: once approved, only the committee may relink it.
-            link_create(actor=None, source=use_case, target=other, kind="reinforces")
+            link_create(actor=SYSTEM, source=use_case, target=other, kind="reinforces")
             foundation = FoundationFactory()
             use_case.foundation_usages.create(foundation=foundation)
 

@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.models import AuditEvent
 from domains.models import UseCase
-from governance.models import AuditEvent
 from portfolio.models import UseCaseLink
 from tests.factories import FoundationFactory, function
 

@@ -5,7 +5,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance.models import AppendOnlyError, AuditEvent
+from core.exceptions import AppendOnlyError
+from core.models import AuditEvent
 from tests.governance.conftest import advance
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +34,9 @@ def test_the_model_refuses_update_and_delete(event):
 
 def test_the_database_refuses_update_and_delete_on_postgresql(postgres_only, event):
     for sql in (
-        "UPDATE governance_auditevent SET action = 'forged' WHERE id = %s",
-        "UPDATE governance_auditevent SET actor_id = NULL, actor_name = 'someone' WHERE id = %s",
-        "DELETE FROM governance_auditevent WHERE id = %s",
+        "UPDATE core_auditevent SET action = 'forged' WHERE id = %s",
+        "UPDATE core_auditevent SET actor_id = NULL, actor_name = 'someone' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
     ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
@@ -43,22 +44,22 @@ def test_the_database_refuses_update_and_delete_on_postgresql(postgres_only, eve
 
 
 def test_the_admin_shows_the_trail_but_offers_no_edit_delete_or_add(admin_client, event):
-    change_url = reverse("admin:governance_auditevent_change", args=[event.pk])
+    change_url = reverse("admin:core_auditevent_change", args=[event.pk])
     page = admin_client.get(change_url)
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
 
     assert admin_client.post(change_url, {"action": "workflow.forged"}).status_code == 403
-    delete_url = reverse("admin:governance_auditevent_delete", args=[event.pk])
+    delete_url = reverse("admin:core_auditevent_delete", args=[event.pk])
     assert admin_client.get(delete_url).status_code == 403
     assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
-    assert admin_client.get(reverse("admin:governance_auditevent_add")).status_code == 403
+    assert admin_client.get(reverse("admin:core_auditevent_add")).status_code == 403
 
-    changelist = admin_client.get(reverse("admin:governance_auditevent_changelist"))
+    changelist = admin_client.get(reverse("admin:core_auditevent_changelist"))
     assert changelist.status_code == 200
     assert b'name="action"' not in changelist.content  # no bulk actions, not even delete
     response = admin_client.post(
-        reverse("admin:governance_auditevent_changelist"),
+        reverse("admin:core_auditevent_changelist"),
         {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
     )
     assert response.status_code in (200, 302)

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import CharField, F, Field, ForeignObject, Func, Lookup, QuerySet
+from django.db.models import CharField, F, Func, Lookup, QuerySet
 from rest_framework import serializers
 
 # Rows per batch when streaming: one to-many query per batch, bounded memory.
@@ -30,7 +30,7 @@ CSV_LIST_SEPARATOR = "|"
 
 
 class Ids:
-    """A list of values handed to `any_of` as one parameter: Django would otherwise resolve each of
+    """A list of values handed to `AnyOf` as one parameter: Django would otherwise resolve each of
     10,000 elements as a possible expression."""
 
     __slots__ = ("values",)
@@ -39,10 +39,10 @@ class Ids:
         self.values = list(values)
 
 
-@Field.register_lookup
 class AnyOf(Lookup):
-    """`pk__any_of=[...]`: one array parameter on PostgreSQL (`= ANY(%s)`) instead of thousands of
-    placeholders for the driver to parse; a plain IN elsewhere."""
+    """`filter(AnyOf(F("pk"), Ids([...])))`: one array parameter on PostgreSQL (`= ANY(%s)`) instead
+    of thousands of placeholders for the driver to parse; a plain IN elsewhere. Used as an expression,
+    not registered as a lookup: importing this module changes no Django field."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -65,10 +65,6 @@ class AnyOf(Lookup):
             # An array literal in one string: the driver would adapt 10,000 ints one by one.
             return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, "{" + ",".join(map(str, values)) + "}"]
         return f"{lhs} = ANY(%s)", [*lhs_params, values]
-
-
-# Foreign keys keep their own lookups: register there too, so `<fk>_id__any_of` works.
-ForeignObject.register_lookup(AnyOf)
 
 
 @dataclass(frozen=True)
@@ -191,12 +187,12 @@ class FlatRowSpec:
             through = field.remote_field.through
             owner = f"{field.m2m_field_name()}_id"
             value = f"{field.m2m_reverse_field_name()}__{rest}" if rest else f"{field.m2m_reverse_field_name()}_id"
-            pairs = through._base_manager.filter(**{f"{owner}__any_of": Ids(ids)})
+            pairs = through._base_manager.filter(AnyOf(F(owner), Ids(ids)))
             if restriction is not None:
                 pairs = pairs.filter(**{f"{field.m2m_reverse_field_name()}__in": restriction.values("pk")})
         else:
             owner, value = "pk", column.path
-            pairs = model._base_manager.filter(**{"pk__any_of": Ids(ids), f"{value}__isnull": False})
+            pairs = model._base_manager.filter(AnyOf(F("pk"), Ids(ids)), **{f"{value}__isnull": False})
             if restriction is not None:
                 pairs = pairs.filter(**{f"{relation}__in": restriction.values("pk")})
         found: dict[Any, list] = defaultdict(list)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from domains.models import ApiToken
+from ..models import ApiToken
 
 KEYWORDS = (b"token", b"bearer")
 

@@ -19,11 +19,12 @@ Adding a read endpoint for a new model is a serializer, a filterset and a few li
             fields = ["outcome"]
 
     # governance/api/decisions.py
-    class DecisionViewSet(FlatReadOnlyViewSet):
+    class DecisionViewSet(UseCaseRowsVisibility, FlatReadOnlyViewSet):
         serializer_class = DecisionSerializer
         filterset_class = DecisionFilterSet
         queryset = Decision.objects.all()
-        # Rows about use cases the requester may not see (other teams' drafts) are hidden:
+        # Rows about use cases the requester may not see (other teams' drafts) are hidden
+        # (UseCaseRowsVisibility comes from domains.api.visibility):
         use_case_paths = ("use_case",)
         # cursor_field = "created_at"   # for append-only models without updated_at (votes, audit)
 
@@ -43,7 +44,5 @@ their own `@action`s get the token rules (a read-only token gets 403 on every wr
 throttling from the REST_FRAMEWORK defaults, as long as they keep `ApiPermission` among their
 permission classes.
 
-A reporting view over several apps (decisions, KPI measurements) goes in a governance migration like
-governance/migrations/0003_reporting_views.py: `CREATE OR REPLACE VIEW reporting.<name>`, without
-drafts, with `COMMENT ON VIEW`; the reporting role can read it without a new grant.
+A reporting view for BI tools reading PostgreSQL goes in reporting/views.py (see there).
 """

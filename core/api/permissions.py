@@ -1,5 +1,5 @@
 """Who may call the API: signed-in people (session) and API tokens. Tokens are read-only unless
-granted write; object rules (team membership, editable state) live in the views and services."""
+granted write; who may do what to which object is the services' rule, never the viewsets'."""
 
 from __future__ import annotations
 
@@ -22,14 +22,3 @@ class ApiPermission(BasePermission):
         if token is not None and not token.can_write:
             raise PermissionDenied(_("This API token is read-only: ask the committee for a token that may write."))
         return True
-
-
-def visibility_actor(request):
-    """The actor whose use-case visibility applies. A person sees past-draft use cases and their
-    teams' drafts (the committee sees all). A read-only token is a BI client: it sees every use case
-    past draft and no draft, whoever it acts as. A token granted write is an integration working for
-    its user (creating and completing their team's drafts), so it sees what that user sees."""
-    token = request_token(request)
-    if token is not None and not token.can_write:
-        return None
-    return request.user

@@ -66,7 +66,7 @@ class ApiAutoSchema(AutoSchema):
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "config.api.authentication.ApiTokenAuthentication"
+    target_class = "core.api.authentication.ApiTokenAuthentication"
     name = "apiToken"
 
     def get_security_definition(self, auto_schema):

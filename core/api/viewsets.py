@@ -1,56 +1,26 @@
-"""The base viewsets: every list and detail answers flat rows (see config/api/__init__.py)."""
+"""The base viewsets: every list and detail answers flat rows (see core/api/__init__.py)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from rest_framework import status
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from domains.models import UseCase
-from domains.selectors import use_case_visibility_filter
-
 from .flat import flat_spec
 from .pagination import FlatPagination
-from .permissions import ApiPermission, visibility_actor
+from .permissions import ApiPermission
 from .renderers import CSVRenderer, FastJSONRenderer, stream_csv
-
-_UNSET = object()
-
-
-def request_visibility(request) -> Q | None:
-    """The requester's use-case visibility (None: sees every use case), worked out once per request:
-    it costs a permission query, and a list, its serializer and its to-many columns all ask."""
-    visibility = getattr(request, "_use_case_visibility", _UNSET)
-    if visibility is _UNSET:
-        visibility = use_case_visibility_filter(visibility_actor(request))
-        request._use_case_visibility = visibility
-    return visibility
-
-
-def visible_use_cases(request) -> QuerySet[UseCase]:
-    visibility = request_visibility(request)
-    return UseCase.objects.all() if visibility is None else UseCase.objects.filter(visibility)
-
-
-def _path_is_nullable(model, path: str) -> bool:
-    """Whether any hop of a `a__b` foreign-key path may be null."""
-    for name in path.split("__"):
-        field = model._meta.get_field(name)
-        if field.null:
-            return True
-        model = field.related_model
-    return False
 
 
 class FlatReadOnlyViewSet(GenericViewSet):
     """List and retrieve as flat rows, in JSON or CSV.
 
     - `serializer_class` names the columns (and validates input in writable subclasses).
-    - `use_case_paths`: the foreign keys to UseCase through which visibility applies; a row shows
-      only if every one of them is visible to the requester (a null one does not hide it).
+    - `visible(queryset)`: the rows the requester may see; apps that hide rows override it (see
+      domains.api.visibility for use cases and the rows about them).
     - `cursor_field`: the timestamp of the keyset cursor, `updated_at` unless the model has none.
     """
 
@@ -58,23 +28,12 @@ class FlatReadOnlyViewSet(GenericViewSet):
     pagination_class = FlatPagination
     permission_classes = [ApiPermission]
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
-    use_case_paths: tuple[str, ...] = ()
     cursor_field = "updated_at"
 
     def get_queryset(self) -> QuerySet:
         return self.visible(super().get_queryset())
 
     def visible(self, queryset: QuerySet) -> QuerySet:
-        if not self.use_case_paths:
-            return queryset
-        if request_visibility(self.request) is None:
-            return queryset
-        visible_ids = visible_use_cases(self.request).values("pk")
-        for path in self.use_case_paths:
-            condition = Q(**{f"{path}__in": visible_ids})
-            if _path_is_nullable(queryset.model, path):
-                condition |= Q(**{f"{path}__isnull": True})
-            queryset = queryset.filter(condition)
         return queryset
 
     @property

@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from domains.exceptions import BusinessRuleError
+from core.exceptions import BusinessRuleError
 
 
 def api_exception_handler(exc, context):
