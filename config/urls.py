@@ -16,6 +16,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("governance.auth_urls")),
-    path("", include("governance.urls")),
+    path("accounts/", include("web.auth_urls")),
+    path("", include("web.urls")),
 ]

@@ -37,7 +37,7 @@ def test_workflow_buttons_send_an_anonymous_visitor_to_log_in(client, name):
 def test_login_page_is_styled_and_protected_by_csrf(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
-    assert "governance/app.css" in response.text
+    assert "web/app.css" in response.text
     assert "csrfmiddlewaretoken" in response.text
 
 

@@ -125,4 +125,4 @@ def test_not_found_page_is_the_styled_one(bob_client, org):
     response = bob_client.get(url(org.use_case()))
     assert response.status_code == 404
     assert "drafts are visible to their own team only" in response.text
-    assert "governance/app.css" in response.text
+    assert "web/app.css" in response.text

@@ -23,14 +23,14 @@ from domains import services as domain_services
 from domains.choices import AMBITION_HELP, JourneyStage, Status
 from domains.models import UseCase
 from domains.selectors import use_case_list
+from governance import selectors
+from governance import services as workflow
+from governance.exceptions import SubmissionIncomplete
+from governance.workflow import TRANSITIONS
 from portfolio import services as link_services
 from portfolio.models import UseCaseLink
 
-from . import selectors
-from . import services as workflow
-from .exceptions import SubmissionIncomplete
 from .forms import LinkFormSet, RemoveLinksForm, UseCaseForm, UseCaseSearchForm
-from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
 LOOKUP_LIMIT = 10
@@ -79,7 +79,7 @@ def my_use_cases(request):
             counts["approved"] += total
     return render(
         request,
-        "governance/my_use_cases.html",
+        "web/my_use_cases.html",
         {
             "teams": teams,
             "page": page,
@@ -101,7 +101,7 @@ def use_case_browse(request):
     query.pop("page", None)
     return render(
         request,
-        "governance/use_case_browse.html",
+        "web/use_case_browse.html",
         {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_bound},
     )
 
@@ -149,7 +149,7 @@ def use_case_detail(request, reference: str):
     ]
     return render(
         request,
-        "governance/use_case_detail.html",
+        "web/use_case_detail.html",
         {
             "use_case": use_case,
             "is_member": is_member,
@@ -234,7 +234,7 @@ def _edit(request, *, use_case: UseCase | None):
     form.mark_missing(missing)
     return render(
         request,
-        "governance/use_case_form.html",
+        "web/use_case_form.html",
         {
             "use_case": use_case,
             "form": form,
