@@ -1,8 +1,8 @@
 """The committee's admin for the organisation and its use cases.
 
-Apps higher up add their own inlines and actions to the use-case page through
-`UseCaseAdmin.extensions` (see portfolio/admin.py and governance/admin.py), so this module never
-imports them.
+`UseCaseAdminBase` is the use-case page as this layer knows it (content, foundations, saving through
+the services). It is not registered here: governance/admin.py, which knows the links and the
+workflow, builds the registered admin on it, so this module never imports a higher app.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import UseCaseAdminForm
-from .models import BusinessFunction, Domain, Foundation, Team, UseCase, UseCaseFoundation, User
+from .models import BusinessFunction, Domain, Foundation, Team, UseCaseFoundation, User
 from .selectors import use_case_visibility_filter
 
 
@@ -186,21 +186,14 @@ class UseCaseFoundationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("foundation")
 
 
-class UseCaseAdminExtensions:
-    """Where higher apps plug inlines, actions and read-only panels into the use-case admin."""
+class UseCaseAdminBase(SimpleHistoryAdmin):
+    """The use-case page without the higher layers: subclasses add inlines, actions, list filters and
+    read-only panels (`readonly_panels`: names of methods shown each in its own section on the change
+    page)."""
 
-    def __init__(self) -> None:
-        self.inlines: list = []
-        self.actions: list = []
-        # (name, function(obj) -> html): shown read-only, each in its own section, on the change page.
-        self.readonly_panels: list[tuple[str, object]] = []
-        self.list_filters: list = []
-
-
-@admin.register(UseCase)
-class UseCaseAdmin(SimpleHistoryAdmin):
-    extensions = UseCaseAdminExtensions()
     form = UseCaseAdminForm
+    inlines = [UseCaseFoundationInline]
+    readonly_panels: tuple[str, ...] = ()
 
     list_display = (
         "reference",
@@ -251,13 +244,11 @@ class UseCaseAdmin(SimpleHistoryAdmin):
         return queryset if visibility is None else queryset.filter(visibility)
 
     def get_inlines(self, request, obj):
-        return [UseCaseFoundationInline, *self.extensions.inlines] if obj else []
-
-    def get_list_filter(self, request):
-        return (*super().get_list_filter(request), *self.extensions.list_filters)
+        # Inlines (foundations, links) need the use case: none on the add page.
+        return super().get_inlines(request, obj) if obj else []
 
     def get_readonly_fields(self, request, obj=None):
-        panels = tuple(name for name, _panel in self.extensions.readonly_panels) if obj else ()
+        panels = self.readonly_panels if obj else ()
         return (*super().get_readonly_fields(request, obj), *panels)
 
     def get_fieldsets(self, request, obj=None):
@@ -265,24 +256,10 @@ class UseCaseAdmin(SimpleHistoryAdmin):
         if obj is None:
             return fieldsets
         panels = tuple(
-            (getattr(panel, "short_description", name), {"fields": (name,)})
-            for name, panel in self.extensions.readonly_panels
+            (getattr(getattr(self, name), "short_description", name), {"fields": (name,)})
+            for name in self.readonly_panels
         )
         return (*fieldsets, *panels)
-
-    def __getattr__(self, name):
-        # Panels are looked up by name like any read-only field.
-        for panel_name, panel in type(self).extensions.readonly_panels:
-            if panel_name == name:
-                return panel
-        raise AttributeError(name)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        for action in self.extensions.actions:
-            name = action.__name__
-            actions[name] = (action, name, getattr(action, "short_description", name.replace("_", " ")))
-        return actions
 
     @admin.display(description=_("functions"))
     def function_list(self, obj):

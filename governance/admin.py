@@ -1,7 +1,7 @@
 """The committee's admin: committees and meetings, the read-only record (rounds, votes, decisions,
-notifications, audit), and the workflow on the use-case page (timeline panel, filters, actions)
-plugged into domains' UseCaseAdmin through its extensions. Every action calls a service and shows
-a refusal as an error message."""
+notifications, audit), and the registered use-case page, assembled here on domains' UseCaseAdminBase
+with portfolio's link inlines and the workflow (timeline panel, queue filter, actions). Every action
+calls a service and shows a refusal as an error message."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.exceptions import BusinessRuleError
 from core.models import AuditEvent
-from domains.admin import UseCaseAdmin
+from domains.admin import UseCaseAdminBase
 from domains.choices import Status
+from domains.models import UseCase
+from portfolio.admin import IncomingLinkInline, OutgoingLinkInline
 
 from . import services
 from .choices import DecisionOutcome, VoteChoice
@@ -219,7 +221,7 @@ class CommitteeQueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-def workflow_timeline(obj):
+def workflow_timeline_html(obj):
     entries = [
         {"when": e.when, "actor": e.actor, "kind": e.kind, "kind_label": TIMELINE_KIND_LABELS[e.kind], "text": e.text}
         for e in use_case_timeline(use_case=obj)
@@ -232,9 +234,6 @@ def workflow_timeline(obj):
             "available": [str(TRANSITIONS[a].label) for a in allowed_actions(obj.status)],
         },
     )
-
-
-workflow_timeline.short_description = _("Workflow timeline")
 
 
 class CommentForm(forms.Form):
@@ -346,18 +345,29 @@ def workflow_decide(modeladmin, request, queryset):
 
 workflow_decide.short_description = _("Record the decision (chair)")
 
-UseCaseAdmin.extensions.actions += [
-    _transition_action("submit"),
-    _transition_action("withdraw"),
-    _transition_action("start_review"),
-    workflow_vote,
-    workflow_decide,
-    workflow_request_changes,
-    _transition_action("put_on_hold"),
-    _transition_action("resume"),
-    _transition_action("start_delivery"),
-    _transition_action("scale"),
-    _transition_action("retire"),
-]
-UseCaseAdmin.extensions.list_filters.append(CommitteeQueueFilter)
-UseCaseAdmin.extensions.readonly_panels.append(("workflow_timeline", workflow_timeline))
+
+@admin.register(UseCase)
+class UseCaseAdmin(UseCaseAdminBase):
+    """The registered use-case page: content and foundations (domains), links both ways (portfolio),
+    and the workflow (this app): its actions, the committee queue filter and the timeline panel."""
+
+    inlines = [*UseCaseAdminBase.inlines, OutgoingLinkInline, IncomingLinkInline]
+    list_filter = (*UseCaseAdminBase.list_filter, CommitteeQueueFilter)
+    readonly_panels = ("workflow_timeline",)
+    actions = [
+        _transition_action("submit"),
+        _transition_action("withdraw"),
+        _transition_action("start_review"),
+        workflow_vote,
+        workflow_decide,
+        workflow_request_changes,
+        _transition_action("put_on_hold"),
+        _transition_action("resume"),
+        _transition_action("start_delivery"),
+        _transition_action("scale"),
+        _transition_action("retire"),
+    ]
+
+    @admin.display(description=_("Workflow timeline"))
+    def workflow_timeline(self, obj):
+        return workflow_timeline_html(obj)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from domains.admin import ServiceInlineFormSet, UseCaseAdmin
+from domains.admin import ServiceInlineFormSet
 
 from . import services
 from .models import UseCaseLink
@@ -57,9 +57,6 @@ class IncomingLinkInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
-
-
-UseCaseAdmin.extensions.inlines += [OutgoingLinkInline, IncomingLinkInline]
 
 
 @admin.register(UseCaseLink)

@@ -6,8 +6,8 @@ from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 
-from domains.admin import UseCaseAdmin
 from domains.models import UseCase
+from governance.admin import UseCaseAdmin
 from governance.models import Decision, Vote
 from tests.factories import UseCaseFactory
 from tests.governance.conftest import advance, approve_votes
