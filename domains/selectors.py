@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from core.actors import is_system
+
 from .choices import Status
 from .models import UseCase
 
@@ -14,14 +16,28 @@ VIEW_ALL_DRAFTS = "domains.view_all_drafts"
 EDIT_ANY_USE_CASE = "domains.edit_any_use_case"
 
 
+# The one visibility rule. Use cases in these states are their team's own business: visible to the
+# team, the committee and the system only. Everyone else (other teams, read-only API tokens, the BI
+# reporting views) sees every other use case.
+TEAM_PRIVATE_STATUSES = frozenset({Status.DRAFT})
+
+
 def use_case_visibility_filter(actor) -> Q | None:
     """None when the actor sees every use case; otherwise the Q of what they may see: everything
-    past draft, and the drafts of their own teams."""
-    if actor is not None and actor.is_authenticated and actor.has_perm(VIEW_ALL_DRAFTS):
+    past draft, and the drafts of their own teams. `actor` None is "anyone" (a BI client)."""
+    if is_system(actor) or (actor is not None and actor.is_authenticated and actor.has_perm(VIEW_ALL_DRAFTS)):
         return None
+    shared = ~Q(status__in=TEAM_PRIVATE_STATUSES)
     if actor is None or not actor.is_authenticated:
-        return ~Q(status=Status.DRAFT)
-    return ~Q(status=Status.DRAFT) | Q(team__in=actor.teams.values("pk"))
+        return shared
+    return shared | Q(team__in=actor.teams.values("pk"))
+
+
+def shared_use_case_sql(alias: str) -> str:
+    """The same rule as SQL, for the reporting views (which take no parameters): the use cases anyone
+    may see, as a condition on the use-case table aliased `alias`."""
+    statuses = ", ".join(f"'{status}'" for status in sorted(TEAM_PRIVATE_STATUSES))
+    return f"{alias}.status NOT IN ({statuses})"
 
 
 def use_case_list(*, actor, queryset: QuerySet[UseCase] | None = None) -> QuerySet[UseCase]:

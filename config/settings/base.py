@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "domains",
     "portfolio",
     "governance",
+    "reporting",
     "web",
 ]
 

@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from psycopg import sql
 
+from reporting.sql import SCHEMA as REPORTING_SCHEMA
+
 ROLE_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-REPORTING_SCHEMA = "reporting"
 
 
 class Command(BaseCommand):
