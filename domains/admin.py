@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import UseCaseAdminForm
-from .models import BusinessFunction, Domain, Foundation, Team, UseCaseFoundation, User
+from .models import USE_CASE_CONTENT_SECTIONS, BusinessFunction, Domain, Foundation, Team, UseCaseFoundation, User
 from .selectors import use_case_visibility_filter
 
 
@@ -216,24 +216,10 @@ class UseCaseAdminBase(SimpleHistoryAdmin):
     readonly_fields = ("reference", "status", "status_changed_at", "created_at", "updated_at")
     list_per_page = 50
     date_hierarchy = "updated_at"
+    # The content sections the team form has (foundations are the inline below), after the record.
     fieldsets = (
-        (None, {"fields": ("reference", "status", "status_changed_at", "title", "domain", "team", "functions")}),
-        (_("People"), {"fields": ("owner", "sponsor")}),
-        (_("Problem and customer journey"), {"fields": ("problem_statement", "proposed_solution", "journey_stages")}),
-        (_("Ambition and approach"), {"fields": ("ambition", "ai_technique", "sourcing")}),
-        (
-            _("Value and feasibility"),
-            {
-                "fields": (
-                    "business_value",
-                    "feasibility",
-                    "data_readiness",
-                    "estimated_annual_benefit",
-                    "estimated_annual_cost",
-                )
-            },
-        ),
-        (_("Risk"), {"fields": ("risk_tier", "is_high_impact", "uses_personal_data")}),
+        (None, {"fields": ("reference", "status", "status_changed_at")}),
+        *((heading, {"fields": names}) for key, heading, names in USE_CASE_CONTENT_SECTIONS if key != "foundations"),
         (_("Record"), {"fields": ("external_id", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

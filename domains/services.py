@@ -13,12 +13,20 @@ from core.actors import Actor, user_or_none
 from core.models import AuditAction
 from core.services import audit_record
 
-from .models import BusinessFunction, Foundation, UseCase, UseCaseFoundation
+from .models import (
+    USE_CASE_CONTENT_FIELDS,
+    USE_CASE_RELATION_FIELDS,
+    BusinessFunction,
+    Foundation,
+    UseCase,
+    UseCaseFoundation,
+)
 from .rules import require_may_edit_use_case
 
-# Fields the use-case services accept from callers; status and reference are not among them.
+# Fields the use-case services accept as data: the content (its to-many part comes as the functions
+# and foundations arguments) and the external id imports keep. Status and reference are not among them.
 USE_CASE_EDITABLE_FIELDS = frozenset(
-    f.name for f in UseCase._meta.concrete_fields if f.editable and f.name not in {"id", "created_at", "updated_at"}
+    {*(name for name in USE_CASE_CONTENT_FIELDS if name not in USE_CASE_RELATION_FIELDS), "external_id"}
 )
 
 

@@ -11,86 +11,41 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.choices import AMBITION_HELP, Ambition, RiskTier, Status
 from domains.forms import JourneyStagesField
-from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
+from domains.models import (
+    USE_CASE_CONTENT_FIELDS,
+    USE_CASE_CONTENT_SECTIONS,
+    USE_CASE_RELATION_FIELDS,
+    BusinessFunction,
+    Domain,
+    Foundation,
+    Team,
+    UseCase,
+    User,
+)
 from domains.selectors import use_case_list
 from portfolio.choices import LinkKind
 
 SCORE_CHOICES = [("", _("Not scored yet"))] + [(str(n), str(n)) for n in range(1, 6)]
 
-# Content fields a team fills in, in the order the form teaches them. Status, reference and
-# external id are not among them: the workflow and imports own those.
-CONTENT_FIELDS = (
-    "title",
-    "team",
-    "domain",
-    "owner",
-    "problem_statement",
-    "proposed_solution",
-    "journey_stages",
-    "ambition",
-    "ai_technique",
-    "sourcing",
-    "business_value",
-    "feasibility",
-    "data_readiness",
-    "estimated_annual_benefit",
-    "estimated_annual_cost",
-    "risk_tier",
-    "is_high_impact",
-    "uses_personal_data",
-)
+# The content fields set as attributes (functions and foundations go to the services as arguments).
+CONTENT_FIELDS = tuple(name for name in USE_CASE_CONTENT_FIELDS if name not in USE_CASE_RELATION_FIELDS)
 
-# How the form groups its fields: (section key, heading, one-line lesson, fields).
-SECTIONS = (
-    (
-        "idea",
-        _("The idea"),
-        _("Name it so a colleague in another function understands it at a glance."),
-        ("title", "team", "domain", "owner", "functions"),
+# The one-line lesson of each section of the form (domains.models.USE_CASE_CONTENT_SECTIONS).
+SECTION_LESSONS = {
+    "idea": _("Name it so a colleague in another function understands it at a glance."),
+    "problem": _(
+        "Start from the problem, not the technology. Which moment of the customer's journey gets better, and for whom?"
     ),
-    (
-        "problem",
-        _("The problem and the customer journey it changes"),
-        _(
-            "Start from the problem, not the technology. Which moment of the customer's journey gets better, "
-            "and for whom?"
-        ),
-        ("problem_statement", "proposed_solution", "journey_stages"),
+    "ambition": _("Optimising what exists and transforming how value is created are both useful; say which this is."),
+    "value": _(
+        "The committee weighs value against what it takes. Data readiness is often the real constraint: be candid."
     ),
-    (
-        "ambition",
-        _("Ambition"),
-        _("Optimising what exists and transforming how value is created are both useful; say which this is."),
-        ("ambition", "ai_technique", "sourcing"),
+    "risk": _("The EU AI Act classifies uses by risk; personal data brings its own duties."),
+    "foundations": _(
+        "Data sources, platforms and models that already exist. Reusing a foundation makes every use case built on "
+        "it cheaper and the next one faster."
     ),
-    (
-        "value",
-        _("Value, feasibility and data readiness"),
-        _("The committee weighs value against what it takes. Data readiness is often the real constraint: be candid."),
-        (
-            "business_value",
-            "feasibility",
-            "data_readiness",
-            "estimated_annual_benefit",
-            "estimated_annual_cost",
-        ),
-    ),
-    (
-        "risk",
-        _("Risk"),
-        _("The EU AI Act classifies uses by risk; personal data brings its own duties."),
-        ("risk_tier", "is_high_impact", "uses_personal_data"),
-    ),
-    (
-        "foundations",
-        _("Foundations it relies on"),
-        _(
-            "Data sources, platforms and models that already exist. Reusing a foundation makes every use case "
-            "built on it cheaper and the next one faster."
-        ),
-        ("foundations",),
-    ),
-)
+}
 
 
 class UseCaseForm(forms.ModelForm):
@@ -143,6 +98,11 @@ class UseCaseForm(forms.ModelForm):
             User.objects.filter(Q(teams__in=teams) | Q(pk=self.instance.owner_id)).distinct().order_by("username")
         )
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["sponsor"].queryset = User.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.sponsor_id)
+        ).order_by("last_name", "first_name", "username")
+        self.fields["sponsor"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["sponsor"].empty_label = _("No sponsor yet")
         self.fields["foundations"].label_from_instance = lambda f: f.name
         for name in ("business_value", "feasibility", "data_readiness"):
             field = UseCase._meta.get_field(name)
@@ -189,7 +149,10 @@ class UseCaseForm(forms.ModelForm):
         return [(radio, AMBITION_HELP.get(radio.data["value"], "")) for radio in self["ambition"]]
 
     def sections(self):
-        return [(key, heading, lesson, [self[name] for name in names]) for key, heading, lesson, names in SECTIONS]
+        return [
+            (key, heading, SECTION_LESSONS[key], [self[name] for name in names])
+            for key, heading, names in USE_CASE_CONTENT_SECTIONS
+        ]
 
     def content_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in CONTENT_FIELDS}

@@ -12,7 +12,16 @@ from rest_framework import serializers
 from core.api.serializers import StrictInputMixin
 
 from ..choices import JourneyStage
-from ..models import BusinessFunction, Domain, Foundation, Team, UseCase, User
+from ..models import (
+    USE_CASE_CONTENT_FIELDS,
+    USE_CASE_RELATION_FIELDS,
+    BusinessFunction,
+    Domain,
+    Foundation,
+    Team,
+    UseCase,
+    User,
+)
 
 TIMESTAMPS = ["created_at", "updated_at"]
 
@@ -85,37 +94,20 @@ class UseCaseSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     class Meta:
         model = UseCase
+        # The content (domains.models.USE_CASE_CONTENT_FIELDS) between the record and the names BI
+        # tools show; to-many columns last.
         fields = [
             "id",
             "reference",
-            "title",
             "status",
             "status_changed_at",
-            "domain",
+            *(name for name in USE_CASE_CONTENT_FIELDS if name not in USE_CASE_RELATION_FIELDS),
             "domain_name",
-            "team",
             "team_name",
             "team_function",
-            "owner",
-            "sponsor",
-            "problem_statement",
-            "proposed_solution",
-            "ambition",
-            "journey_stages",
-            "ai_technique",
-            "business_value",
-            "feasibility",
-            "data_readiness",
-            "estimated_annual_benefit",
-            "estimated_annual_cost",
-            "risk_tier",
-            "is_high_impact",
-            "uses_personal_data",
-            "sourcing",
             "external_id",
             *TIMESTAMPS,
-            "functions",
-            "foundations",
+            *USE_CASE_RELATION_FIELDS,
         ]
         read_only_fields = ["reference", "status", "status_changed_at", *TIMESTAMPS]
         # Uniqueness (external id) is checked by the service's full_clean, once, with its own message.

@@ -4,6 +4,9 @@ from .foundations import Foundation
 from .organisation import BusinessFunction, Domain, Team, User
 from .use_cases import (
     REFERENCE_PREFIX,
+    USE_CASE_CONTENT_FIELDS,
+    USE_CASE_CONTENT_SECTIONS,
+    USE_CASE_RELATION_FIELDS,
     ReferenceSequence,
     UseCase,
     UseCaseFoundation,
@@ -13,6 +16,9 @@ from .use_cases import (
 
 __all__ = [
     "REFERENCE_PREFIX",
+    "USE_CASE_CONTENT_FIELDS",
+    "USE_CASE_CONTENT_SECTIONS",
+    "USE_CASE_RELATION_FIELDS",
     "BusinessFunction",
     "Domain",
     "Foundation",

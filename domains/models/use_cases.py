@@ -15,6 +15,30 @@ from .organisation import BusinessFunction, Domain, Team
 
 REFERENCE_PREFIX = "UC-"
 
+# The content of a use case, the one list of it: what its team writes and edits, grouped in the order
+# the team form teaches it. The API serializer, the team form, the admin's fieldsets, the services and
+# the demo fixtures all read it. (section key, heading, fields). Status, reference and timestamps
+# belong to the workflow and the record, the external id to imports.
+USE_CASE_CONTENT_SECTIONS = (
+    ("idea", _("The idea"), ("title", "team", "domain", "owner", "sponsor", "functions")),
+    (
+        "problem",
+        _("The problem and the customer journey it changes"),
+        ("problem_statement", "proposed_solution", "journey_stages"),
+    ),
+    ("ambition", _("Ambition and approach"), ("ambition", "ai_technique", "sourcing")),
+    (
+        "value",
+        _("Value, feasibility and data readiness"),
+        ("business_value", "feasibility", "data_readiness", "estimated_annual_benefit", "estimated_annual_cost"),
+    ),
+    ("risk", _("Risk"), ("risk_tier", "is_high_impact", "uses_personal_data")),
+    ("foundations", _("Foundations it relies on"), ("foundations",)),
+)
+USE_CASE_CONTENT_FIELDS = tuple(name for _key, _heading, names in USE_CASE_CONTENT_SECTIONS for name in names)
+# The to-many part of the content: set through the services' own arguments, not as attributes.
+USE_CASE_RELATION_FIELDS = ("functions", "foundations")
+
 
 class ReferenceSequence(models.Model):
     """Hands out human references (UC-0001...). A row lock on the counter makes concurrent
