@@ -83,7 +83,8 @@ class Status(models.TextChoices):
     IN_DELIVERY = "in_delivery", _("In delivery (pilot)")
     SCALED = "scaled", _("Scaled (in production)")
     RETIRED = "retired", _("Retired")
+    DISCARDED = "discarded", _("Discarded draft")
 
 
-# States in which the owning team may still edit the content of a use case.
+# States in which the owning team may still edit the content of a use case (and submit it).
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})

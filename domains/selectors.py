@@ -16,28 +16,45 @@ VIEW_ALL_DRAFTS = "domains.view_all_drafts"
 EDIT_ANY_USE_CASE = "domains.edit_any_use_case"
 
 
-# The one visibility rule. Use cases in these states are their team's own business: visible to the
-# team, the committee and the system only. Everyone else (other teams, read-only API tokens, the BI
-# reporting views) sees every other use case.
+# The one visibility rule. Use cases in TEAM_PRIVATE_STATUSES are their team's own business: visible
+# to the team, the committee and the system only. Those in RECORD_ONLY_STATUSES (drafts the team
+# discarded) are kept for the record: the committee and the system see them, nobody else. Everyone
+# (other teams, read-only API tokens, the BI reporting views) sees every other use case.
 TEAM_PRIVATE_STATUSES = frozenset({Status.DRAFT})
+RECORD_ONLY_STATUSES = frozenset({Status.DISCARDED})
+_NOT_SHARED = TEAM_PRIVATE_STATUSES | RECORD_ONLY_STATUSES
+
+
+def sees_every_use_case(actor) -> bool:
+    return is_system(actor) or (actor is not None and actor.is_authenticated and actor.has_perm(VIEW_ALL_DRAFTS))
+
+
+def shared_filter() -> Q:
+    """The use cases anyone may see."""
+    return ~Q(status__in=_NOT_SHARED)
 
 
 def use_case_visibility_filter(actor) -> Q | None:
     """None when the actor sees every use case; otherwise the Q of what they may see: everything
-    past draft, and the drafts of their own teams. `actor` None is "anyone" (a BI client)."""
-    if is_system(actor) or (actor is not None and actor.is_authenticated and actor.has_perm(VIEW_ALL_DRAFTS)):
+    shared, and their own teams' drafts. `actor` None is "anyone" (a BI client)."""
+    if sees_every_use_case(actor):
         return None
-    shared = ~Q(status__in=TEAM_PRIVATE_STATUSES)
+    shared = shared_filter()
     if actor is None or not actor.is_authenticated:
         return shared
-    return shared | Q(team__in=actor.teams.values("pk"))
+    return shared | Q(team__in=actor.teams.values("pk"), status__in=TEAM_PRIVATE_STATUSES)
 
 
 def shared_use_case_sql(alias: str) -> str:
     """The same rule as SQL, for the reporting views (which take no parameters): the use cases anyone
     may see, as a condition on the use-case table aliased `alias`."""
-    statuses = ", ".join(f"'{status}'" for status in sorted(TEAM_PRIVATE_STATUSES))
+    statuses = ", ".join(f"'{status}'" for status in sorted(_NOT_SHARED))
     return f"{alias}.status NOT IN ({statuses})"
+
+
+def is_shared(status: str) -> bool:
+    """Whether anyone may see a use case in this state (the Python side of the same rule)."""
+    return status not in _NOT_SHARED
 
 
 def use_case_list(*, actor, queryset: QuerySet[UseCase] | None = None) -> QuerySet[UseCase]:

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from core.models import ApiToken, AuditEvent
 from domains.choices import Status
 from domains.models import Foundation, UseCase, User
+from domains.selectors import TEAM_PRIVATE_STATUSES, is_shared, shared_filter
 from portfolio.choices import LinkKind
 
 from .choices import COUNTED_VOTE_CHOICES, VoteChoice
@@ -92,13 +93,22 @@ class QuorumStatus:
         return self.votes_missing == 0 and self.functions_missing == 0
 
 
+def open_round(*, use_case: UseCase) -> ReviewRound | None:
+    """The review round of a use case in review: opened by "start review", closed by the decision, the
+    change request or the withdrawal that ends it."""
+    return ReviewRound.objects.select_related("committee").filter(use_case=use_case, closed_at__isnull=True).first()
+
+
 def round_quorum(*, review_round: ReviewRound) -> QuorumStatus:
     """Counts the votes that take a position (abstentions excluded) and the distinct functions
-    among them, against the committee's quorum."""
+    among them, against the committee's quorum. Members of the team that owns the use case do not
+    vote on it, so the functions still awaited are those of the other voting members."""
     committee = review_round.committee
     counted = [v for v in review_round.votes.select_related("function") if v.choice in COUNTED_VOTE_CHOICES]
     voted = sorted({v.function.name for v in counted})
-    on_committee = {m.function.name for m in committee_voting_members(committee=committee)}
+    team_id = UseCase.objects.filter(pk=review_round.use_case_id).values("team_id")
+    eligible = committee_voting_members(committee=committee).exclude(user__teams__in=team_id)
+    on_committee = {m.function.name for m in eligible}
     return QuorumStatus(
         votes_needed=committee.quorum_votes,
         votes_counted=len(counted),
@@ -207,9 +217,9 @@ def _event_names(events: list[AuditEvent], use_case: UseCase) -> EventNames:
     slugs.discard("")
     if not references and not slugs:
         return EventNames()
-    visible = ~Q(status=Status.DRAFT)
-    if use_case.status == Status.DRAFT:
-        visible |= Q(team_id=use_case.team_id)
+    visible = shared_filter()
+    if not is_shared(use_case.status):
+        visible |= Q(team_id=use_case.team_id, status__in=TEAM_PRIVATE_STATUSES)
     titles = (
         UseCase.objects.filter(visible, reference__in=references)
         .annotate(key=Value("u"))

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from core.actors import user_or_none
+from core.actors import Actor, is_person, require_actor, user_or_none
 from core.exceptions import BusinessRuleError
-from core.models import AuditAction, AuditEvent
+from core.models import AuditAction
 from core.services import audit_record
 from domains.choices import Status
 from domains.models import UseCase, User
@@ -39,7 +39,7 @@ from .choices import (
     RoundClosure,
     VoteChoice,
 )
-from .exceptions import QuorumNotMet
+from .exceptions import WorkflowError
 from .models import (
     AgendaItem,
     ChangeRequest,
@@ -51,7 +51,17 @@ from .models import (
     ReviewRound,
     Vote,
 )
-from .selectors import active_membership, committee_for, committee_members, round_quorum
+from .rules import is_team_member
+from .selectors import active_membership, committee_for, committee_members
+from .workflow import (
+    Transition,
+    allowed_actions,
+    check_state,
+    get_transition,
+    recusal_refusal,
+    require_may,
+    wrong_state,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +85,9 @@ def _lock(use_case: UseCase) -> UseCase:
     return UseCase.objects.select_for_update(of=("self",)).select_related("domain", "team").get(pk=use_case.pk)
 
 
-def _current_round(use_case: UseCase) -> ReviewRound:
-    """The open review round of a use case in review (locked). A use case put in review by a data
-    load rather than the workflow has none yet: its first round opens when the committee acts."""
+def _locked_open_round(use_case: UseCase) -> ReviewRound:
+    """The open review round of a use case in review, locked. Every use case in review has one:
+    "start review" opens it."""
     review_round = (
         ReviewRound.objects.select_for_update(of=("self",))
         .select_related("committee")
@@ -85,53 +95,49 @@ def _current_round(use_case: UseCase) -> ReviewRound:
         .first()
     )
     if review_round is None:
-        from .workflow import require_committee
-
-        require_committee(use_case)
-        last = ReviewRound.objects.filter(use_case=use_case).order_by("-number").values_list("number", flat=True)
-        review_round = ReviewRound.objects.create(
-            use_case=use_case, committee=committee_for(use_case), number=(last.first() or 0) + 1
+        raise WorkflowError(
+            gettext("%(reference)s has no open review round: start the review first.")
+            % {"reference": use_case.reference},
+            current_state=use_case.status,
+            allowed_actions=allowed_actions(use_case.status),
+            code="no_open_round",
         )
     return review_round
 
 
-def _refuse(transition, use_case: UseCase) -> PermissionDenied:
-    from .workflow import who_may
-
-    return PermissionDenied(
-        gettext('Only %(who)s may "%(action)s" %(reference)s.')
-        % {"who": who_may(transition), "action": transition.label, "reference": use_case.reference}
-    )
-
-
-def _begin(*, actor, use_case: UseCase, action: str):
-    """Lock, then check state, permission and preconditions, in that order."""
-    from .workflow import check_state, get_transition, may
-
+def _begin(*, actor, use_case: UseCase, action: str) -> tuple[Transition, UseCase]:
+    """Lock, then check state, permission and preconditions, in that order (all from the table)."""
+    require_actor(actor)
     transition = get_transition(action)
     locked = _lock(use_case)
     check_state(locked, transition)
-    if not may(actor, transition, locked):
-        raise _refuse(transition, locked)
+    require_may(actor, transition, locked)
     for precondition in transition.preconditions:
         precondition(locked)
     return transition, locked
 
 
-def _move(*, actor, original: UseCase, locked: UseCase, action: str, target: str, data: dict | None = None):
+def _move(*, actor, original: UseCase, locked: UseCase, transition: Transition, data: dict | None = None):
     """Write the new state and its audit event; mirror the state on the caller's instance."""
     source = locked.status
+    if transition.target is None:
+        target, locked.status_before_hold = locked.status_before_hold, ""
+    else:
+        target = transition.target
+        if transition.remembers_source:
+            locked.status_before_hold = source
     locked.status = target
     locked.status_changed_at = timezone.now()
     locked._history_user = user_or_none(actor)
-    locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+    locked.save(update_fields=["status", "status_changed_at", "status_before_hold", "updated_at"])
     audit_record(
         actor=actor,
-        action=AuditAction.for_workflow(action),
+        action=AuditAction.for_workflow(transition.action),
         target=locked,
         data={"from": source, "to": target, **(data or {})},
     )
     original.status, original.status_changed_at = locked.status, locked.status_changed_at
+    original.status_before_hold = locked.status_before_hold
     return locked
 
 
@@ -157,55 +163,54 @@ def _require_text(field: str, value: str, message: str) -> str:
 
 
 @transaction.atomic
-def use_case_submit(*, actor: User, use_case: UseCase) -> UseCase:
+def use_case_submit(*, actor: Actor, use_case: UseCase) -> UseCase:
     """Draft or changes requested -> submitted. The team's answers to open change requests are in
     the resubmitted content, so those requests are marked resolved."""
-    _, locked = _begin(actor=actor, use_case=use_case, action="submit")
+    transition, locked = _begin(actor=actor, use_case=use_case, action="submit")
     resubmission = locked.status == Status.CHANGES_REQUESTED
     ChangeRequest.objects.filter(use_case=locked, resolved_at__isnull=True).update(resolved_at=timezone.now())
-    _move(actor=actor, original=use_case, locked=locked, action="submit", target=Status.SUBMITTED)
+    _move(actor=actor, original=use_case, locked=locked, transition=transition)
     committee = committee_for(locked)
     _notify_committee_of_submission(use_case=locked, committee=committee, actor=actor, resubmission=resubmission)
     return locked
 
 
 @transaction.atomic
-def use_case_withdraw(*, actor: User, use_case: UseCase) -> UseCase:
-    _, locked = _begin(actor=actor, use_case=use_case, action="withdraw")
+def use_case_withdraw(*, actor: Actor, use_case: UseCase) -> UseCase:
+    transition, locked = _begin(actor=actor, use_case=use_case, action="withdraw")
     _close_open_round(locked, RoundClosure.WITHDRAWN)
-    return _move(actor=actor, original=use_case, locked=locked, action="withdraw", target=Status.DRAFT)
+    return _move(actor=actor, original=use_case, locked=locked, transition=transition)
 
 
 @transaction.atomic
-def use_case_start_review(*, actor: User, use_case: UseCase) -> UseCase:
+def use_case_start_review(*, actor: Actor, use_case: UseCase) -> UseCase:
     """Submitted -> in review, opening a new review round in which each member votes once."""
-    _, locked = _begin(actor=actor, use_case=use_case, action="start_review")
-    review_round = _current_round(locked)
-    committee = review_round.committee
+    transition, locked = _begin(actor=actor, use_case=use_case, action="start_review")
+    committee = committee_for(locked)
+    last = ReviewRound.objects.filter(use_case=locked).order_by("-number").values_list("number", flat=True).first()
+    review_round = ReviewRound.objects.create(use_case=locked, committee=committee, number=(last or 0) + 1)
     return _move(
         actor=actor,
         original=use_case,
         locked=locked,
-        action="start_review",
-        target=Status.IN_REVIEW,
+        transition=transition,
         data={"round": review_round.number, "committee": committee.name},
     )
 
 
 @transaction.atomic
-def use_case_request_changes(*, actor: User, use_case: UseCase, comment: str) -> ChangeRequest:
+def use_case_request_changes(*, actor: Actor, use_case: UseCase, comment: str) -> ChangeRequest:
     """In review -> changes requested: ends the review round; the team edits and resubmits."""
-    _, locked = _begin(actor=actor, use_case=use_case, action="request_changes")
+    transition, locked = _begin(actor=actor, use_case=use_case, action="request_changes")
     comment = _require_text("comment", comment, gettext("Say what the team should change."))
-    review_round = _current_round(locked)
+    review_round = _locked_open_round(locked)
     _close_round(review_round, RoundClosure.CHANGES_REQUESTED)
     change = ChangeRequest.objects.create(use_case=locked, round=review_round, author=actor, comment=comment)
     _move(
         actor=actor,
         original=use_case,
         locked=locked,
-        action="request_changes",
-        target=Status.CHANGES_REQUESTED,
+        transition=transition,
         data={"comment": comment, "round": review_round.number, "change_request": change.pk},
     )
     _notify_team(
@@ -219,10 +224,10 @@ def use_case_request_changes(*, actor: User, use_case: UseCase, comment: str) ->
 
 
 @transaction.atomic
-def vote_cast(*, actor: User, use_case: UseCase, choice: str, comment: str = "") -> Vote:
-    """One vote per voting member (chair or member) per review round, while the use case is in review."""
-    from .workflow import wrong_state
-
+def vote_cast(*, actor: Actor, use_case: UseCase, choice: str, comment: str = "") -> Vote:
+    """One vote per voting member (chair or member) per review round, while the use case is in
+    review; never by a member of the team that owns it."""
+    require_actor(actor)
     if choice not in VoteChoice.values:
         raise ValidationError(
             {"choice": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(VoteChoice.values)}]}
@@ -230,13 +235,15 @@ def vote_cast(*, actor: User, use_case: UseCase, choice: str, comment: str = "")
     locked = _lock(use_case)
     if locked.status != Status.IN_REVIEW:
         raise wrong_state(locked, gettext("Vote"))
-    review_round = _current_round(locked)
-    membership = active_membership(user=actor, committee=review_round.committee) if actor.is_authenticated else None
+    review_round = _locked_open_round(locked)
+    membership = active_membership(user=actor, committee=review_round.committee) if is_person(actor) else None
     if membership is None or membership.role not in VOTING_ROLES:
         raise PermissionDenied(
             gettext("Only the chair and the members of %(committee)s vote on %(reference)s.")
             % {"committee": review_round.committee, "reference": locked.reference}
         )
+    if is_team_member(actor, locked):
+        raise recusal_refusal(locked, gettext("Vote"))
     if choice in VOTE_CHOICES_NEEDING_COMMENT:
         comment = _require_text("comment", comment, gettext("Say why: a vote against needs a comment."))
     if Vote.objects.filter(round=review_round, voter=actor).exists():
@@ -257,46 +264,19 @@ def vote_cast(*, actor: User, use_case: UseCase, choice: str, comment: str = "")
     return vote
 
 
-def _quorum_message(quorum) -> str:
-    parts = []
-    if quorum.votes_missing:
-        parts.append(
-            gettext("%(missing)d more vote(s) needed (%(counted)d of %(needed)d cast, abstentions excluded)")
-            % {"missing": quorum.votes_missing, "counted": quorum.votes_counted, "needed": quorum.votes_needed}
-        )
-    if quorum.functions_missing:
-        text = gettext("%(missing)d more function(s) needed among the votes (%(have)d of %(needed)d)") % {
-            "missing": quorum.functions_missing,
-            "have": len(quorum.functions_voted),
-            "needed": quorum.functions_needed,
-        }
-        if quorum.functions_not_voted:
-            text += gettext("; not yet voted: %(functions)s") % {"functions": ", ".join(quorum.functions_not_voted)}
-        parts.append(text)
-    return gettext("Quorum not met: %(parts)s.") % {"parts": "; ".join(parts)}
-
-
 @transaction.atomic
-def use_case_decide(*, actor: User, use_case: UseCase, outcome: str, rationale: str, conditions: str = "") -> Decision:
+def use_case_decide(*, actor: Actor, use_case: UseCase, outcome: str, rationale: str, conditions: str = "") -> Decision:
     """The chair records the committee's decision on the current round's votes: in review ->
-    approved or rejected, if the votes meet the committee's quorum and function diversity."""
+    approved or rejected. The transition table's preconditions hold first: the risk tier is
+    assessed and the votes meet the committee's quorum."""
     if outcome not in DecisionOutcome.values:
         raise ValidationError(
             {"outcome": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(DecisionOutcome.values)}]}
         )
-    action = "approve" if outcome == DecisionOutcome.APPROVED else "reject"
-    _, locked = _begin(actor=actor, use_case=use_case, action=action)
     rationale = _require_text("rationale", rationale, gettext("A decision needs a rationale."))
-    # A use case put in review by a data load has no round yet: it opens empty and the quorum refuses.
-    review_round = _current_round(locked)
-    quorum = round_quorum(review_round=review_round)
-    if not quorum.is_met:
-        raise QuorumNotMet(
-            _quorum_message(quorum),
-            votes_missing=quorum.votes_missing,
-            functions_missing=quorum.functions_missing,
-            functions_not_voted=quorum.functions_not_voted,
-        )
+    action = "approve" if outcome == DecisionOutcome.APPROVED else "reject"
+    transition, locked = _begin(actor=actor, use_case=use_case, action=action)
+    review_round = _locked_open_round(locked)
     decision = Decision.objects.create(
         use_case=locked,
         round=review_round,
@@ -311,8 +291,7 @@ def use_case_decide(*, actor: User, use_case: UseCase, outcome: str, rationale: 
         actor=actor,
         original=use_case,
         locked=locked,
-        action=action,
-        target=outcome,
+        transition=transition,
         data={"decision": decision.pk, "round": review_round.number, "rationale": rationale},
     )
     body = gettext("The committee decided on %(use_case)s: %(outcome)s.\n\nRationale: %(rationale)s") % {
@@ -332,38 +311,18 @@ def use_case_decide(*, actor: User, use_case: UseCase, outcome: str, rationale: 
     return decision
 
 
-def _previous_state(use_case: UseCase) -> str:
-    """The state a held use case returns to: the one recorded when it was put on hold."""
-    from .workflow import HOLDABLE_STATES
-
-    event = (
-        AuditEvent.objects.filter(use_case=use_case, action="workflow.put_on_hold")
-        .order_by("-created_at", "-id")
-        .values_list("data", flat=True)
-        .first()
-    )
-    previous = (event or {}).get("from")
-    if previous in HOLDABLE_STATES:
-        return previous
-    # No record (a state seeded by a data load): an open round means it was in review.
-    if ReviewRound.objects.filter(use_case=use_case, closed_at__isnull=True).exists():
-        return Status.IN_REVIEW
-    return Status.SUBMITTED
-
-
 @transaction.atomic
-def use_case_transition(*, actor: User, use_case: UseCase, action: str, comment: str = "") -> UseCase:
+def use_case_transition(*, actor: Actor, use_case: UseCase, action: str, comment: str = "") -> UseCase:
     """The generic entry: any action of the workflow table by name. Actions with their own inputs
     go to their own service; approve and reject need a decision (use_case_decide)."""
-    from .workflow import get_transition
-
     transition = get_transition(action)
-    if action == "submit":
-        return use_case_submit(actor=actor, use_case=use_case)
-    if action == "withdraw":
-        return use_case_withdraw(actor=actor, use_case=use_case)
-    if action == "start_review":
-        return use_case_start_review(actor=actor, use_case=use_case)
+    own_service = {
+        "submit": use_case_submit,
+        "withdraw": use_case_withdraw,
+        "start_review": use_case_start_review,
+    }
+    if action in own_service:
+        return own_service[action](actor=actor, use_case=use_case)
     if action == "request_changes":
         use_case_request_changes(actor=actor, use_case=use_case, comment=comment)
         return use_case
@@ -373,10 +332,9 @@ def use_case_transition(*, actor: User, use_case: UseCase, action: str, comment:
             % {"action": transition.label},
             code="needs_decision",
         )
-    _, locked = _begin(actor=actor, use_case=use_case, action=action)
-    target = _previous_state(locked) if transition.target is None else transition.target
+    transition, locked = _begin(actor=actor, use_case=use_case, action=action)
     data = {"comment": comment.strip()} if comment and comment.strip() else {}
-    return _move(actor=actor, original=use_case, locked=locked, action=action, target=target, data=data)
+    return _move(actor=actor, original=use_case, locked=locked, transition=transition, data=data)
 
 
 # Meetings -----------------------------------------------------------------------------------------

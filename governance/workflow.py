@@ -1,11 +1,15 @@
 """The approval workflow, defined once: for each action, the states it may start from, the state it
 leads to, who may take it (a django-rules predicate) and what must hold first. The services in
-governance/services.py apply this table under a row lock; the admin, the team forms and the API
-all go through them.
+governance/services.py apply this table under a row lock; the admin, the team pages and the API all
+go through them.
 
     draft -> submitted -> in_review -> approved -> in_delivery -> scaled -> retired
     in_review -> changes_requested -> (edit) -> submitted      in_review -> rejected
-    submitted | in_review | approved -> on_hold -> (back to where it was)
+    submitted | in_review | approved -> on_hold -> (back to where it was)      draft -> discarded
+
+Committee actions on a use case (review, request changes, decide, hold, resume, and the vote) are
+never taken by a member of the team that owns it: they are refused with a message saying why, and
+the quorum counts the other members.
 """
 
 from __future__ import annotations
@@ -14,16 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import rules
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import BusinessRuleError
-from domains.choices import Status
+from domains.choices import EDITABLE_STATUSES, RiskTier, Status
 from domains.models import UseCase
 
-from .exceptions import SubmissionIncomplete, WorkflowError
-from .rules import is_committee_chair, is_committee_member, is_owner, is_team_member
-from .selectors import committee_for
+from .exceptions import QuorumNotMet, SubmissionIncomplete, WorkflowError
+from .rules import is_committee_chair, is_committee_member, is_team_member
+from .selectors import committee_for, open_round, round_quorum
 
 
 def require_complete(use_case: UseCase) -> None:
@@ -46,20 +51,85 @@ def require_committee(use_case: UseCase) -> None:
         )
 
 
+def require_risk_assessed(use_case: UseCase) -> None:
+    """The EU AI Act risk tier is part of what the committee decides on."""
+    if use_case.risk_tier == RiskTier.NOT_ASSESSED:
+        raise BusinessRuleError(
+            gettext(
+                "%(reference)s has no EU AI Act risk tier yet (not yet assessed): assess it before the committee "
+                "decides."
+            )
+            % {"reference": use_case.reference},
+            code="risk_not_assessed",
+            details={"missing_fields": ["risk_tier"]},
+        )
+
+
+def _quorum_message(quorum) -> str:
+    parts = []
+    if quorum.votes_missing:
+        parts.append(
+            gettext("%(missing)d more vote(s) needed (%(counted)d of %(needed)d cast, abstentions excluded)")
+            % {"missing": quorum.votes_missing, "counted": quorum.votes_counted, "needed": quorum.votes_needed}
+        )
+    if quorum.functions_missing:
+        text = gettext("%(missing)d more function(s) needed among the votes (%(have)d of %(needed)d)") % {
+            "missing": quorum.functions_missing,
+            "have": len(quorum.functions_voted),
+            "needed": quorum.functions_needed,
+        }
+        if quorum.functions_not_voted:
+            text += gettext("; not yet voted: %(functions)s") % {"functions": ", ".join(quorum.functions_not_voted)}
+        parts.append(text)
+    return gettext("Quorum not met: %(parts)s.") % {"parts": "; ".join(parts)}
+
+
+def require_quorum(use_case: UseCase) -> None:
+    """The votes of the open round meet the committee's quorum: enough votes, from enough distinct
+    business functions (abstentions and the owning team's members do not count)."""
+    review_round = open_round(use_case=use_case)
+    if review_round is None:
+        raise WorkflowError(
+            gettext("%(reference)s has no open review round: start the review first.")
+            % {"reference": use_case.reference},
+            current_state=use_case.status,
+            allowed_actions=allowed_actions(use_case.status),
+            code="no_open_round",
+        )
+    quorum = round_quorum(review_round=review_round)
+    if not quorum.is_met:
+        raise QuorumNotMet(
+            _quorum_message(quorum),
+            votes_missing=quorum.votes_missing,
+            functions_missing=quorum.functions_missing,
+            functions_not_voted=quorum.functions_not_voted,
+        )
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
     label: str
     sources: frozenset[str]
-    # None: back to the state the use case was in before (resume from hold).
+    # None: back to the state recorded when it was put on hold (UseCase.status_before_hold).
     target: str | None
     may: rules.Predicate
+    # Who may, in words, for the refusal.
+    who: str
     preconditions: tuple[Callable[[UseCase], None], ...] = ()
     # Approve and reject happen only through a decision (use_case_decide), never as a bare transition.
     needs_decision: bool = False
+    # A committee action: never taken by a member of the team that owns the use case.
+    committee_action: bool = False
+    # Remembers the state it leaves, for `target=None` to return to (put on hold).
+    remembers_source: bool = False
 
 
-_owner_or_chair = is_owner | is_committee_chair
+_TEAM = _("a member of the team that owns the use case")
+_COMMITTEE = _("a member of the committee that reviews it")
+_CHAIR = _("the chair of the committee that reviews it")
+_TEAM_OR_CHAIR = _("a member of the team that owns the use case or the committee chair")
+_team_or_chair = is_team_member | is_committee_chair
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
@@ -67,9 +137,10 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "submit",
             _("Submit"),
-            frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
+            EDITABLE_STATUSES,
             Status.SUBMITTED,
             is_team_member,
+            _TEAM,
             (require_complete, require_committee),
         ),
         Transition(
@@ -78,6 +149,10 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.ON_HOLD}),
             Status.DRAFT,
             is_team_member,
+            _TEAM,
+        ),
+        Transition(
+            "discard", _("Discard the draft"), frozenset({Status.DRAFT}), Status.DISCARDED, is_team_member, _TEAM
         ),
         Transition(
             "start_review",
@@ -85,7 +160,9 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.SUBMITTED}),
             Status.IN_REVIEW,
             is_committee_member,
+            _COMMITTEE,
             (require_committee,),
+            committee_action=True,
         ),
         Transition(
             "request_changes",
@@ -93,6 +170,8 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.IN_REVIEW}),
             Status.CHANGES_REQUESTED,
             is_committee_member,
+            _COMMITTEE,
+            committee_action=True,
         ),
         Transition(
             "approve",
@@ -100,7 +179,10 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.IN_REVIEW}),
             Status.APPROVED,
             is_committee_chair,
+            _CHAIR,
+            (require_risk_assessed, require_quorum),
             needs_decision=True,
+            committee_action=True,
         ),
         Transition(
             "reject",
@@ -108,7 +190,10 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.IN_REVIEW}),
             Status.REJECTED,
             is_committee_chair,
+            _CHAIR,
+            (require_risk_assessed, require_quorum),
             needs_decision=True,
+            committee_action=True,
         ),
         Transition(
             "put_on_hold",
@@ -116,28 +201,45 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED}),
             Status.ON_HOLD,
             is_committee_member,
+            _COMMITTEE,
+            committee_action=True,
+            remembers_source=True,
         ),
-        Transition("resume", _("Resume"), frozenset({Status.ON_HOLD}), None, is_committee_member),
+        Transition(
+            "resume",
+            _("Resume"),
+            frozenset({Status.ON_HOLD}),
+            None,
+            is_committee_member,
+            _COMMITTEE,
+            committee_action=True,
+        ),
         Transition(
             "start_delivery",
             _("Start delivery (pilot)"),
             frozenset({Status.APPROVED}),
             Status.IN_DELIVERY,
-            _owner_or_chair,
+            _team_or_chair,
+            _TEAM_OR_CHAIR,
         ),
-        Transition("scale", _("Scale to production"), frozenset({Status.IN_DELIVERY}), Status.SCALED, _owner_or_chair),
+        Transition(
+            "scale",
+            _("Scale to production"),
+            frozenset({Status.IN_DELIVERY}),
+            Status.SCALED,
+            _team_or_chair,
+            _TEAM_OR_CHAIR,
+        ),
         Transition(
             "retire",
             _("Retire"),
             frozenset({Status.IN_DELIVERY, Status.SCALED, Status.APPROVED}),
             Status.RETIRED,
-            _owner_or_chair,
+            _team_or_chair,
+            _TEAM_OR_CHAIR,
         ),
     )
 }
-
-# The states a resumed use case may return to (those put_on_hold starts from).
-HOLDABLE_STATES = TRANSITIONS["put_on_hold"].sources
 
 
 def get_transition(action: str) -> Transition:
@@ -157,9 +259,17 @@ def allowed_actions(status: str) -> list[str]:
     return [t.action for t in TRANSITIONS.values() if status in t.sources]
 
 
+def may(actor, transition: Transition, use_case: UseCase) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if transition.committee_action and is_team_member(actor, use_case):
+        return False
+    return bool(transition.may.test(actor, use_case))
+
+
 def available_actions(*, actor, use_case: UseCase) -> list[str]:
     """Actions this actor may take on this use case now."""
-    return [a for a in allowed_actions(use_case.status) if TRANSITIONS[a].may.test(actor, use_case)]
+    return [a for a in allowed_actions(use_case.status) if may(actor, TRANSITIONS[a], use_case)]
 
 
 def check_state(use_case: UseCase, transition: Transition) -> None:
@@ -182,18 +292,29 @@ def wrong_state(use_case: UseCase, what: str) -> WorkflowError:
     )
 
 
-def may(actor, transition: Transition, use_case: UseCase) -> bool:
-    return bool(
-        actor is not None and getattr(actor, "is_authenticated", False) and transition.may.test(actor, use_case)
+def recusal_refusal(use_case: UseCase, what: str) -> PermissionDenied:
+    return PermissionDenied(
+        gettext(
+            "%(reference)s belongs to your team (%(team)s): a committee member does not review, vote on or decide "
+            'their own team\'s use case, so "%(action)s" is for the other members.'
+        )
+        % {"reference": use_case.reference, "team": use_case.team, "action": what}
     )
 
 
-def who_may(transition: Transition) -> str:
-    """How the refusal describes who may take the action."""
-    if transition.may is is_team_member:
-        return gettext("a member of the team that owns the use case")
-    if transition.may is is_committee_member:
-        return gettext("a member of the committee that reviews it")
-    if transition.may is is_committee_chair:
-        return gettext("the chair of the committee that reviews it")
-    return gettext("the use case's owner or the committee chair")
+def require_may(actor, transition: Transition, use_case: UseCase) -> None:
+    """Refuse, saying why, an actor who may not take this step."""
+    if may(actor, transition, use_case):
+        return
+    authenticated = getattr(actor, "is_authenticated", False)
+    if (
+        transition.committee_action
+        and authenticated
+        and transition.may.test(actor, use_case)
+        and is_team_member(actor, use_case)
+    ):
+        raise recusal_refusal(use_case, str(transition.label))
+    raise PermissionDenied(
+        gettext('Only %(who)s may "%(action)s" %(reference)s.')
+        % {"who": transition.who, "action": transition.label, "reference": use_case.reference}
+    )

@@ -22,7 +22,7 @@ from core.exceptions import BusinessRuleError
 from domains import services as domain_services
 from domains.choices import AMBITION_HELP, JourneyStage, Status
 from domains.models import UseCase
-from domains.selectors import use_case_list
+from domains.selectors import shared_filter, use_case_list
 from governance import selectors
 from governance import services as workflow
 from governance.exceptions import SubmissionIncomplete
@@ -94,7 +94,7 @@ def my_use_cases(request):
 def use_case_browse(request):
     """Every use case past draft, across the organisation: how teams find work to join."""
     form = UseCaseSearchForm(request.GET or None)
-    qs = use_case_list(actor=request.user).exclude(status=Status.DRAFT)
+    qs = use_case_list(actor=request.user).filter(shared_filter())
     qs = form.apply(qs).order_by("-updated_at", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -171,6 +171,10 @@ class UseCase(TimeStampedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
     )
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True, editable=False)
+    # Where a use case on hold returns when the committee resumes it; empty unless on hold.
+    status_before_hold = models.CharField(
+        _("status before hold"), max_length=20, choices=Status.choices, blank=True, editable=False
+    )
     external_id = models.CharField(
         _("external id"), max_length=100, blank=True, help_text=_("Identifier in the system it was imported from.")
     )

@@ -181,30 +181,24 @@ def test_the_database_refuses_a_second_decision_on_a_round(world):
         )
 
 
-def test_a_use_case_seeded_in_review_by_a_data_load_gets_its_first_round_when_the_committee_acts(world):
-    # the demo loader sets states as data, without a review history
-    type(world.use_case).objects.filter(pk=world.use_case.pk).update(status="in_review")
-    world.use_case.refresh_from_db()
-
-    vote = services.vote_cast(actor=world.finance, use_case=world.use_case, choice="approve")
-
-    assert (vote.round.number, vote.round.committee) == (1, world.committee)
-    services.vote_cast(actor=world.hr, use_case=world.use_case, choice="approve")
-    assert ReviewRound.objects.filter(use_case=world.use_case).count() == 1
-
-
-def test_deciding_a_use_case_seeded_in_review_without_a_round_is_refused_for_quorum_not_crashed(world):
+@pytest.mark.parametrize("step", ["vote", "decide", "request_changes"])
+def test_a_use_case_in_review_without_an_open_round_is_refused_naming_the_step_not_crashed(world, step):
     from domains.models import UseCase
-    from governance import services
-    from governance.exceptions import QuorumNotMet
-    from governance.models import Decision, ReviewRound
+    from governance.exceptions import WorkflowError
+    from governance.models import Decision
 
-    # given: a data load (import, demo, scale data) put it in review without opening a round
+    # given: data written around the workflow put it in review without opening a round
     UseCase.objects.filter(pk=world.use_case.pk).update(status="in_review")
     world.use_case.refresh_from_db()
 
-    # when / then
-    with pytest.raises(QuorumNotMet) as excinfo:
-        services.use_case_decide(actor=world.chair, use_case=world.use_case, outcome="approved", rationale="Go.")
-    assert "3 more vote(s) needed" in str(excinfo.value)
+    # when / then: the workflow does not invent a round; it says what is missing
+    with pytest.raises(WorkflowError) as excinfo:
+        if step == "vote":
+            services.vote_cast(actor=world.finance, use_case=world.use_case, choice="approve")
+        elif step == "decide":
+            services.use_case_decide(actor=world.chair, use_case=world.use_case, outcome="approved", rationale="Go.")
+        else:
+            services.use_case_request_changes(actor=world.finance, use_case=world.use_case, comment="Quantify.")
+    assert excinfo.value.code == "no_open_round"
+    assert "no open review round" in excinfo.value.message
     assert not Decision.objects.exists() and not ReviewRound.objects.exists()

@@ -18,19 +18,20 @@ pytestmark = pytest.mark.django_db
 ROLES = ["other_team_member", "team_member", "owner", "finance", "secretary", "chair", "staff"]
 TEAM = {"team_member", "owner"}
 COMMITTEE = {"finance", "secretary", "chair"}
-OWNER_OR_CHAIR = {"owner", "chair"}
+TEAM_OR_CHAIR = {"team_member", "owner", "chair"}
 
 # action -> (state it starts from, state it leads to, roles allowed)
 CASES = {
     "submit": ("draft", "submitted", TEAM),
     "withdraw": ("submitted", "draft", TEAM),
+    "discard": ("draft", "discarded", TEAM),
     "start_review": ("submitted", "in_review", COMMITTEE),
     "request_changes": ("in_review", "changes_requested", COMMITTEE),
     "put_on_hold": ("in_review", "on_hold", COMMITTEE),
     "resume": ("on_hold", "submitted", COMMITTEE),
-    "start_delivery": ("approved", "in_delivery", OWNER_OR_CHAIR),
-    "scale": ("in_delivery", "scaled", OWNER_OR_CHAIR),
-    "retire": ("scaled", "retired", OWNER_OR_CHAIR),
+    "start_delivery": ("approved", "in_delivery", TEAM_OR_CHAIR),
+    "scale": ("in_delivery", "scaled", TEAM_OR_CHAIR),
+    "retire": ("scaled", "retired", TEAM_OR_CHAIR),
 }
 
 
