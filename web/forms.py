@@ -23,7 +23,7 @@ from domains.models import (
     User,
 )
 from domains.selectors import use_case_list
-from portfolio.choices import LinkKind
+from portfolio.choices import LinkKind, LinkStrength
 
 SCORE_CHOICES = [("", _("Not scored yet"))] + [(str(n), str(n)) for n in range(1, 6)]
 
@@ -178,6 +178,16 @@ class LinkForm(forms.Form):
         widget=forms.TextInput(attrs={"data-use-case-picker": "", "autocomplete": "off", "placeholder": "UC-0000"}),
     )
     kind = forms.ChoiceField(label=_("Kind of link"), choices=[("", "—"), *LinkKind.choices], required=False)
+    strength = forms.TypedChoiceField(
+        label=_("Strength"), choices=LinkStrength.choices, coerce=int, initial=LinkStrength.MEDIUM, required=False
+    )
+    rationale = forms.CharField(
+        label=_("Why they relate"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One sentence the committee will read: what they share, or how one helps the other."),
+    )
 
     def __init__(self, *args, actor: User, use_case: UseCase | None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,7 +211,12 @@ class LinkForm(forms.Form):
         elif self.use_case is not None and target.pk == self.use_case.pk:
             self.add_error("target", _("A use case cannot be linked to itself."))
         cleaned["target_use_case"] = target
+        cleaned["strength"] = cleaned.get("strength") or LinkStrength.MEDIUM
         return cleaned
+
+    def has_changed(self) -> bool:
+        # The strength has a default: a row with only its default strength is still an empty row.
+        return any(name in self.changed_data for name in ("target", "kind", "rationale"))
 
     @property
     def is_filled(self) -> bool:
@@ -232,7 +247,7 @@ class BaseLinkFormSet(forms.BaseFormSet):
         return form
 
 
-LinkFormSet = forms.formset_factory(LinkForm, formset=BaseLinkFormSet, extra=2, max_num=20, absolute_max=20)
+LinkFormSet = forms.formset_factory(LinkForm, formset=BaseLinkFormSet, extra=1, max_num=20, absolute_max=20)
 
 
 class RemoveLinksForm(forms.Form):

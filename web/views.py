@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import BusinessRuleError
@@ -26,12 +27,19 @@ from domains.selectors import shared_filter, use_case_list
 from governance import selectors
 from governance import services as workflow
 from governance.exceptions import SubmissionIncomplete
-from governance.workflow import TRANSITIONS
+from governance.workflow import TRANSITIONS, available_actions
 from portfolio import services as link_services
 from portfolio.models import UseCaseLink
 
 from .forms import LinkFormSet, RemoveLinksForm, UseCaseForm, UseCaseSearchForm
 
+# Workflow steps a team takes from the use case's page, besides submit and withdraw (which have their
+# own buttons and flows); the workflow table decides whether this person may take them now.
+TEAM_STEPS = ("start_delivery", "scale", "retire", "discard")
+STEP_CONFIRMATIONS = {
+    "discard": _lazy("Discard this draft? It leaves your team's list; the committee keeps it on record."),
+    "retire": _lazy("Retire this use case? It stays on record as retired."),
+}
 PAGE_SIZE = 25
 LOOKUP_LIMIT = 10
 # Where the workflow's missing fields wait between the refused submission and the form page.
@@ -85,6 +93,7 @@ def my_use_cases(request):
             "page": page,
             "rows": [(uc, expectations.get(uc.pk)) for uc in rows],
             "counts": counts,
+            "nav_section": "mine",
         },
     )
 
@@ -102,7 +111,13 @@ def use_case_browse(request):
     return render(
         request,
         "web/use_case_browse.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_bound},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": form.is_bound,
+            "nav_section": "explore",
+        },
     )
 
 
@@ -132,6 +147,8 @@ def use_case_detail(request, reference: str):
     use_case = _visible(request, reference)
     is_member = _is_team_member(request.user, use_case)
     expectation = selectors.team_expectations(use_cases=[use_case])[use_case.pk] if is_member else None
+    available = available_actions(actor=request.user, use_case=use_case) if is_member else []
+    steps = [action for action in available if action in TEAM_STEPS]
     links = list(
         UseCaseLink.objects.filter(Q(source=use_case) | Q(target=use_case))
         .select_related("source", "target")
@@ -154,8 +171,10 @@ def use_case_detail(request, reference: str):
             "use_case": use_case,
             "is_member": is_member,
             "can_edit": is_member and use_case.is_editable,
-            "can_submit": is_member and use_case.status in TRANSITIONS["submit"].sources,
-            "can_withdraw": is_member and use_case.status in TRANSITIONS["withdraw"].sources,
+            "can_submit": "submit" in available,
+            "can_withdraw": "withdraw" in available,
+            "steps": [(action, TRANSITIONS[action].label, STEP_CONFIRMATIONS.get(action)) for action in steps],
+            "nav_section": "mine" if is_member else "explore",
             "journey_stages": [JourneyStage(s).label for s in use_case.journey_stages if s in JourneyStage.values],
             "ambition_help": AMBITION_HELP.get(use_case.ambition, ""),
             "scores": [
@@ -248,6 +267,7 @@ def _edit(request, *, use_case: UseCase | None):
                 else []
             ),
             "missing_names": set(missing),
+            "nav_section": "mine",
         },
         status=200,
     )
@@ -283,6 +303,8 @@ def _save(*, actor, use_case, form: UseCaseForm, links, removal) -> UseCase:
                 source=saved,
                 target=link_form.cleaned_data["target_use_case"],
                 kind=link_form.cleaned_data["kind"],
+                strength=link_form.cleaned_data["strength"],
+                rationale=link_form.cleaned_data["rationale"].strip(),
             )
         except ValidationError as exc:
             link_form.add_error("target", exc.messages)
@@ -335,4 +357,26 @@ def use_case_withdraw_view(request, reference: str):
             request,
             _("%(reference)s is withdrawn from review and back in draft.") % {"reference": use_case.reference},
         )
+    return redirect("web:use_case_detail", reference=use_case.reference)
+
+
+@login_required
+@require_POST
+def use_case_step_view(request, reference: str, action: str):
+    """A workflow step the team takes from the use case's page: start delivery, scale, retire or
+    discard. The workflow service decides who may and when."""
+    if action not in TEAM_STEPS:
+        raise Http404
+    use_case = _visible(request, reference)
+    label = TRANSITIONS[action].label
+    try:
+        workflow.use_case_transition(actor=request.user, use_case=use_case, action=action)
+    except (BusinessRuleError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", None) or str(exc))
+        return redirect("web:use_case_detail", reference=use_case.reference)
+    messages.success(
+        request, _("%(reference)s: %(step)s done.") % {"reference": use_case.reference, "step": str(label).lower()}
+    )
+    if action == "discard":
+        return redirect("web:my_use_cases")
     return redirect("web:use_case_detail", reference=use_case.reference)

@@ -81,7 +81,7 @@ class FlatColumn:
         return self.path
 
 
-def _csv_datetime(value):
+def csv_datetime_cell(value) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else value.isoformat()
@@ -96,11 +96,12 @@ class IsoTimestamp(Func):
     output_field = CharField()
 
 
-def _csv_list(value):
+def csv_list_cell(value) -> str:
+    """The one encoding of a list in a CSV cell, for lists and single rows alike: values joined by |."""
     return CSV_LIST_SEPARATOR.join(str(v) for v in value) if value else ""
 
 
-def _csv_json(value):
+def csv_json_cell(value) -> str:
     return orjson.dumps(value).decode() if value not in (None, "") else ""
 
 
@@ -112,17 +113,17 @@ def _column_for(name: str, field: serializers.Field) -> FlatColumn:
     if isinstance(field, serializers.ManyRelatedField):
         child = field.child_relation
         target = getattr(child, "slug_field", "pk")
-        return FlatColumn(name, f"{path}__{target}", many=True, csv=_csv_list)
+        return FlatColumn(name, f"{path}__{target}", many=True, csv=csv_list_cell)
     if isinstance(field, serializers.SlugRelatedField):
         return FlatColumn(name, f"{path}__{field.slug_field}")
     if isinstance(field, serializers.PrimaryKeyRelatedField):
         return FlatColumn(name, path)
     if isinstance(field, serializers.DateTimeField):
-        return FlatColumn(name, path, csv=_csv_datetime, timestamp=True)
+        return FlatColumn(name, path, csv=csv_datetime_cell, timestamp=True)
     if isinstance(field, serializers.ListField | serializers.MultipleChoiceField):
-        return FlatColumn(name, path, csv=_csv_list)
+        return FlatColumn(name, path, csv=csv_list_cell)
     if isinstance(field, serializers.JSONField | serializers.DictField):
-        return FlatColumn(name, path, csv=_csv_json)
+        return FlatColumn(name, path, csv=csv_json_cell)
     return FlatColumn(name, path)
 
 
@@ -243,5 +244,6 @@ def orjson_default(value):
     return str(value)
 
 
-def dumps(data) -> bytes:
-    return orjson.dumps(data, default=orjson_default, option=orjson.OPT_NON_STR_KEYS)
+def dumps(data, *, indent: bool = False) -> bytes:
+    option = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(data, default=orjson_default, option=option)

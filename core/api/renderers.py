@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterator
 
 from rest_framework.renderers import BaseRenderer
 
-from .flat import dumps
+from .flat import csv_datetime_cell, csv_json_cell, csv_list_cell, dumps
 
 # Rows written per chunk of a streamed CSV response.
 CSV_CHUNK_ROWS = 1000
@@ -22,7 +23,9 @@ class FastJSONRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if data is None:
             return b""
-        return dumps(data)
+        # The browsable API asks for "application/json; indent=4": people read it, indented.
+        indented = "indent=" in (accepted_media_type or "") or bool((renderer_context or {}).get("indent"))
+        return dumps(data, indent=indented)
 
 
 class CSVRenderer(BaseRenderer):
@@ -50,10 +53,15 @@ class CSVRenderer(BaseRenderer):
 
 
 def _cell(value):
+    """A cell of a one-object CSV, encoded as the streamed lists encode it (core.api.flat)."""
     if value is None:
         return ""
-    if isinstance(value, list | dict):
-        return dumps(value).decode()
+    if isinstance(value, list | tuple):
+        return csv_list_cell(value)
+    if isinstance(value, dict):
+        return csv_json_cell(value)
+    if isinstance(value, datetime.datetime):
+        return csv_datetime_cell(value)
     return value
 
 

@@ -88,3 +88,13 @@ def test_detail_answers_csv_as_one_row(committee_client, make_use_case):
     use_case = make_use_case()
     rows = read_csv(committee_client.get(f"/api/v1/use-cases/{use_case.pk}/", {"format": "csv"}))
     assert [row["reference"] for row in rows] == [use_case.reference]
+
+
+def test_one_use_case_as_csv_encodes_its_lists_as_the_list_does(committee_client, make_use_case):
+    use_case = make_use_case(functions=[function("marketing"), function("sales")])
+
+    one = read_csv(committee_client.get(f"/api/v1/use-cases/{use_case.pk}/?format=csv"))
+    listed = read_csv(committee_client.get("/api/v1/use-cases/?format=csv"))
+
+    assert one[0]["functions"] == "marketing|sales"
+    assert one[0] == next(row for row in listed if row["id"] == str(use_case.pk))

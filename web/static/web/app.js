@@ -39,14 +39,14 @@
   }
 
   // Related use cases: suggest use cases of the whole company while typing a reference or title.
-  function setUpUseCasePicker(container) {
+  function usePicker(container) {
     var url = container.dataset.lookupUrl;
     var exclude = container.dataset.exclude || "";
     var datalist = document.getElementById("use-case-options");
-    if (!url || !datalist) { return; }
     var timer = null;
     var last = "";
-    container.querySelectorAll("[data-use-case-picker]").forEach(function (input) {
+    return function bind(input) {
+      if (!url || !datalist) { return; }
       input.setAttribute("list", "use-case-options");
       input.addEventListener("input", function () {
         var term = input.value.trim();
@@ -70,6 +70,32 @@
             .catch(function () { /* typing the reference still works */ });
         }, 200);
       });
+    };
+  }
+
+  // The related-use-case rows: the picker on each, and "add another" from the formset's empty row.
+  function setUpLinkRows(container) {
+    var bind = usePicker(container);
+    container.querySelectorAll("[data-use-case-picker]").forEach(bind);
+    var form = container.closest("form");
+    var button = form && form.querySelector("[data-add-link-row]");
+    var template = document.getElementById("link-row-template");
+    var total = form && form.querySelector("input[name$='-TOTAL_FORMS']");
+    var max = form && form.querySelector("input[name$='-MAX_NUM_FORMS']");
+    if (!button || !template || !total) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      if (max && index >= parseInt(max.value, 10)) { button.disabled = true; return; }
+      var holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+      var row = holder.firstElementChild;
+      container.appendChild(row);
+      total.value = String(index + 1);
+      row.querySelectorAll("[data-use-case-picker]").forEach(bind);
+      var first = row.querySelector("input, select, textarea");
+      if (first) { first.focus(); }
+      if (max && index + 1 >= parseInt(max.value, 10)) { button.disabled = true; }
     });
   }
 
@@ -83,7 +109,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     document.querySelectorAll("[data-picker]").forEach(setUpFilter);
-    document.querySelectorAll("[data-link-rows]").forEach(setUpUseCasePicker);
+    document.querySelectorAll("[data-link-rows]").forEach(setUpLinkRows);
     document.querySelectorAll("form[data-confirm]").forEach(setUpConfirm);
   });
 })();
