@@ -6,10 +6,23 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import ApiToken
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Field history, to read. Every write goes through a service that checks who may and audits, so
+    a past version is never saved back from the history page (SIMPLE_HISTORY_REVERT_DISABLED hides
+    the button; this refuses the form's POST too)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("Past versions are read-only: change the object itself."))
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 class ApiTokenAddForm(forms.ModelForm):

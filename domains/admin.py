@@ -12,7 +12,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HistoryAdmin
 
 from . import services
 from .forms import UseCaseAdminForm
@@ -53,7 +54,7 @@ class BusinessFunctionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(SimpleHistoryAdmin):
+class DomainAdmin(HistoryAdmin):
     list_display = ("name", "strategic_priority", "owner", "sponsor", "use_case_count", "updated_at")
     list_filter = ("strategic_priority",)
     list_select_related = ("owner", "sponsor")
@@ -70,7 +71,7 @@ class DomainAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(HistoryAdmin):
     list_display = ("name", "function", "member_count", "use_case_count")
     list_filter = ("function",)
     list_select_related = ("function",)
@@ -113,7 +114,7 @@ class FoundationUsageInline(admin.TabularInline):
 
 
 @admin.register(Foundation)
-class FoundationAdmin(SimpleHistoryAdmin):
+class FoundationAdmin(HistoryAdmin):
     list_display = ("name", "kind", "readiness", "owner_team", "reuse_count", "updated_at")
     list_filter = ("kind", "readiness", "owner_team")
     list_select_related = ("owner_team",)
@@ -186,7 +187,7 @@ class UseCaseFoundationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("foundation")
 
 
-class UseCaseAdminBase(SimpleHistoryAdmin):
+class UseCaseAdminBase(HistoryAdmin):
     """The use-case page without the higher layers: subclasses add inlines, actions, list filters and
     read-only panels (`readonly_panels`: names of methods shown each in its own section on the change
     page)."""
@@ -228,6 +229,11 @@ class UseCaseAdminBase(SimpleHistoryAdmin):
         queryset = super().get_queryset(request).prefetch_related("functions")
         visibility = use_case_visibility_filter(request.user)
         return queryset if visibility is None else queryset.filter(visibility)
+
+    def has_delete_permission(self, request, obj=None):
+        # A use case is never deleted: its decisions and audit trail refer to it. Teams discard a
+        # draft they no longer want (kept on record); the committee retires or rejects the rest.
+        return False
 
     def get_inlines(self, request, obj):
         # Inlines (foundations, links) need the use case: none on the add page.

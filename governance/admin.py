@@ -16,8 +16,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from core.exceptions import BusinessRuleError
 from core.models import AuditEvent
 from domains.admin import UseCaseAdminBase
@@ -111,7 +111,7 @@ class CommitteeMembershipInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(SimpleHistoryAdmin):
+class CommitteeAdmin(HistoryAdmin):
     list_display = ("name", "covers_all_domains", "quorum_votes", "quorum_functions")
     search_fields = ("name", "mandate")
     autocomplete_fields = ("domains",)

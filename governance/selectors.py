@@ -23,6 +23,22 @@ from .models import ChangeRequest, Committee, CommitteeMembership, Decision, Rev
 
 _COMMITTEE_CACHE_ATTR = "_governance_committee"
 
+# The Django group through which committee members work in the admin, and what it may do there.
+COMMITTEE_ADMIN_GROUP = "AI steering committee"
+_COMMITTEE_ADMIN_APPS = ("core", "domains", "portfolio", "governance")
+# Accounts are an administrator's business: changing a user would let a member make themselves a
+# superuser. The committee may look people up; API tokens it may create only for itself (the token
+# services refuse anything else).
+_COMMITTEE_ADMIN_EXCLUDED = ("add_user", "change_user", "delete_user", "delete_apitoken")
+
+
+def committee_admin_permissions() -> QuerySet:
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label__in=_COMMITTEE_ADMIN_APPS).exclude(
+        codename__in=_COMMITTEE_ADMIN_EXCLUDED
+    )
+
 
 def committee_for(use_case: UseCase) -> Committee | None:
     """The committee that reviews a use case: one that names its domain, else one that covers every

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from domains.admin import ServiceInlineFormSet
 
 from . import services
@@ -60,7 +60,7 @@ class IncomingLinkInline(admin.TabularInline):
 
 
 @admin.register(UseCaseLink)
-class UseCaseLinkAdmin(SimpleHistoryAdmin):
+class UseCaseLinkAdmin(HistoryAdmin):
     list_display = ("source", "kind", "target", "strength", "created_by", "updated_at")
     list_filter = ("kind", "strength", "source__domain")
     list_select_related = ("source", "target", "created_by")

@@ -25,3 +25,24 @@ def admin_client(client, staff_user):
 
 # The committee and the people around one use case (tests/governance/conftest.py), for every package.
 from tests.governance.conftest import world  # noqa: E402, F401
+
+
+@pytest.fixture
+def committee_admin(client):
+    """Log a person into the admin the way the committee works there: staff, in the committee's group
+    with its permissions, never a superuser. Returns the logged-in client."""
+    from django.contrib.auth.models import Group
+
+    from governance.selectors import COMMITTEE_ADMIN_GROUP, committee_admin_permissions
+
+    def login(user):
+        group, created = Group.objects.get_or_create(name=COMMITTEE_ADMIN_GROUP)
+        if created:
+            group.permissions.set(committee_admin_permissions())
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.groups.add(group)
+        client.force_login(user)
+        return client
+
+    return login

@@ -198,6 +198,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
+# Field history is for reading: every write goes through a service (core.admin.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Messages live in the session, not in a cookie: the admin shows a new API token's key once through
 # a message, and a key must never travel in a client-readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

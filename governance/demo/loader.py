@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
 from domains.services import use_case_create
+from governance.selectors import COMMITTEE_ADMIN_GROUP, committee_admin_permissions
 from portfolio.models import UseCaseLink
 from portfolio.services import link_create
 
@@ -58,26 +59,12 @@ def load_demo() -> LoadReport:
     return report
 
 
-COMMITTEE_GROUP = "AI steering committee"
-COMMITTEE_APPS = ("core", "domains", "portfolio", "governance")
-# Accounts are an administrator's business: changing a user would let a member make themselves a
-# superuser. The committee may look people up; API tokens it may create only for itself (the token
-# services refuse anything else).
-COMMITTEE_EXCLUDED_PERMISSIONS = ("add_user", "change_user", "delete_user", "delete_apitoken")
-
-
-def committee_permissions():
-    return Permission.objects.filter(content_type__app_label__in=COMMITTEE_APPS).exclude(
-        codename__in=COMMITTEE_EXCLUDED_PERMISSIONS
-    )
-
-
 def _load_committee_group(report: LoadReport, users) -> None:
     """The committee works in the admin: its members get the model permissions of the three apps but
     not the power over accounts (the audit trail stays read-only whatever the permissions say)."""
-    group, created = Group.objects.get_or_create(name=COMMITTEE_GROUP)
+    group, created = Group.objects.get_or_create(name=COMMITTEE_ADMIN_GROUP)
     if created:
-        group.permissions.set(committee_permissions())
+        group.permissions.set(committee_admin_permissions())
     report.count("groups", created)
     members = [users[row["username"]] for row in data.USERS if row["committee_role"]]
     already = set(group.user_set.values_list("pk", flat=True))

@@ -18,16 +18,12 @@ CHANGELIST = reverse("admin:domains_usecase_changelist")
 
 
 @pytest.fixture
-def as_user(client, world):
-    """Log in as one of the world's people, with access to the admin (the workflow rules, not the
-    admin permissions, decide what they may do)."""
+def as_user(committee_admin, world):
+    """Log in as one of the world's people the way the committee works in the admin (staff in the
+    committee's group, never a superuser): the workflow rules decide what each may do."""
 
     def login(role: str):
-        user = world.role(role)
-        user.is_staff = user.is_superuser = True
-        user.save()
-        client.force_login(user)
-        return client
+        return committee_admin(world.role(role))
 
     return login
 
