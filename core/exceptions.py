@@ -15,5 +15,15 @@ class BusinessRuleError(Exception):
         self.details = details or {}
 
 
+class ChangedMeanwhile(BusinessRuleError):
+    """What the request acts on changed while it was being handled: retrying will see the new state
+    (409)."""
+
+    status_code = 409
+
+    def __init__(self, message: str):
+        super().__init__(message, code="changed_meanwhile")
+
+
 class AppendOnlyError(Exception):
     """An attempt to change or delete a row of an append-only table (the audit trail)."""

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.actors import Actor, user_or_none
+from core.actors import Actor, require_actor, user_or_none
 from core.models import AuditAction
 from core.services import audit_record
 
@@ -21,7 +21,7 @@ from .models import (
     UseCase,
     UseCaseFoundation,
 )
-from .rules import require_may_edit_use_case
+from .rules import require_may_create_use_case, require_may_edit_use_case
 
 # Fields the use-case services accept as data: the content (its to-many part comes as the functions
 # and foundations arguments) and the external id imports keep. Status and reference are not among them.
@@ -71,6 +71,13 @@ def _set_relations(
     return changed
 
 
+def _lock_for_edit(actor: Actor, use_case: UseCase, *, new_team=None) -> UseCase:
+    """Lock the use case, then check that the actor may change it: the check holds until commit."""
+    locked = UseCase.objects.select_for_update().get(pk=use_case.pk)
+    require_may_edit_use_case(actor, locked, new_team=new_team)
+    return locked
+
+
 @transaction.atomic
 def use_case_create(
     *,
@@ -83,6 +90,10 @@ def use_case_create(
     and owner; the workflow checks completeness on submission."""
     use_case = UseCase()
     _apply(use_case, data)
+    if use_case.team_id is not None and use_case.domain_id is not None:
+        require_may_create_use_case(actor, use_case)
+    else:
+        require_actor(actor)  # full_clean names the missing team or domain
     use_case.full_clean()
     use_case._history_user = user_or_none(actor)  # simple_history records who, outside a request too
     use_case.save()
@@ -102,8 +113,7 @@ def use_case_update(
 ) -> UseCase:
     """Edit the content of a use case. Teams edit only while it is a draft or changes were
     requested; the committee that covers it may correct content in any state."""
-    locked = UseCase.objects.select_for_update().get(pk=use_case.pk)
-    require_may_edit_use_case(actor, locked)
+    locked = _lock_for_edit(actor, use_case, new_team=data.get("team"))
     changed = _apply(locked, data)
     locked.full_clean()
     locked._history_user = user_or_none(actor)
@@ -118,7 +128,8 @@ def use_case_update(
 def foundation_usage_add(
     *, actor: Actor, use_case: UseCase, foundation: Foundation, note: str = ""
 ) -> UseCaseFoundation:
-    usage = UseCaseFoundation(use_case=use_case, foundation=foundation, note=note)
+    locked = _lock_for_edit(actor, use_case)
+    usage = UseCaseFoundation(use_case=locked, foundation=foundation, note=note)
     usage.full_clean()
     usage.save()
     audit_record(
@@ -129,6 +140,7 @@ def foundation_usage_add(
 
 @transaction.atomic
 def foundation_usage_update(*, actor: Actor, usage: UseCaseFoundation, note: str) -> UseCaseFoundation:
+    _lock_for_edit(actor, usage.use_case)
     usage.note = note
     usage.full_clean()
     usage.save(update_fields=["note", "updated_at"])
@@ -143,6 +155,7 @@ def foundation_usage_update(*, actor: Actor, usage: UseCaseFoundation, note: str
 
 @transaction.atomic
 def foundation_usage_remove(*, actor: Actor, usage: UseCaseFoundation) -> None:
+    _lock_for_edit(actor, usage.use_case)
     use_case, slug = usage.use_case, usage.foundation.slug
     usage.delete()
     audit_record(actor=actor, action=AuditAction.FOUNDATION_REMOVED, target=use_case, data={"foundation": slug})

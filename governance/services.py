@@ -423,8 +423,14 @@ def notifications_dispatch(notification_ids: list[int]) -> int:
     rows stay pending; the periodic sweeper sends them when it is back. Returns how many were queued."""
     from .tasks import deliver_notification_task
 
+    # Rows that went away or were already handled since (a rolled-back draft, a data load) get no task.
+    still_pending = set(
+        Notification.objects.filter(pk__in=notification_ids, status=NotificationStatus.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
     queued = []
-    for notification_id in notification_ids:
+    for notification_id in (pk for pk in notification_ids if pk in still_pending):
         try:
             deliver_notification_task.delay(notification_id)
         except (KombuOperationalError, OSError) as exc:  # the broker, not the user's write, failed

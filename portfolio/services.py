@@ -1,15 +1,22 @@
-"""Writes for links between use cases."""
+"""Writes for links between use cases. A link belongs to its source: whoever may change the source
+(domains.rules.require_may_edit_use_case) may link it, change the link or remove it. Every service
+locks the use cases it touches in primary-key order (two requests linking A->B and B->A take the
+same locks in the same order, so they wait for each other instead of deadlocking), checks, writes
+and records its audit event."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from core.actors import Actor, user_or_none
+from core.exceptions import ChangedMeanwhile
 from core.models import AuditAction
 from core.services import audit_record
 from domains.models import UseCase
 from domains.rules import require_may_edit_use_case
+from domains.selectors import use_case_visibility_filter
 
 from .choices import LinkKind
 from .models import UseCaseLink
@@ -33,17 +40,21 @@ def _integrity_message(exc: IntegrityError) -> str:
     if "dependency cycle" in text:
         return text.splitlines()[0]
     if "link_unique" in text:
-        return "These two use cases already have a link of this kind."
-    return f"The link was refused by the database: {text.splitlines()[0]}"
+        return gettext("These two use cases already have a link of this kind.")
+    return gettext("The link was refused by the database: %(error)s") % {"error": text.splitlines()[0]}
 
 
-def _require_may_change_links_of(actor: Actor, source: UseCase) -> UseCase:
-    """A link belongs to its source: the source's team changes it while the source is editable, the
-    committee at any time (domains.rules.require_may_edit_use_case). Locks the source row first, so
-    the check holds until the write commits."""
-    locked = UseCase.objects.select_for_update().get(pk=source.pk)
-    require_may_edit_use_case(actor, locked)
-    return locked
+def _lock_use_cases(*use_cases: UseCase) -> dict[int, UseCase]:
+    """Lock these use cases, in primary-key order; returns them by id, as locked."""
+    ids = sorted({use_case.pk for use_case in use_cases})
+    return {uc.pk: uc for uc in UseCase.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
+
+
+def _require_visible(actor: Actor, use_case: UseCase, field: str) -> None:
+    """An end of a link the actor cannot see (another team's draft) does not exist for them."""
+    visibility = use_case_visibility_filter(actor)
+    if visibility is not None and not UseCase.objects.filter(visibility, pk=use_case.pk).exists():
+        raise ValidationError({field: [gettext("No such use case.")]})
 
 
 def _link_data(link: UseCaseLink) -> dict:
@@ -65,23 +76,43 @@ def link_create(
     strength: int = 2,
     rationale: str = "",
 ) -> UseCaseLink:
-    _require_may_change_links_of(actor, source)
+    locked = _lock_use_cases(source, target)
+    require_may_edit_use_case(actor, locked[source.pk])
+    _require_visible(actor, target, "target")
     link = UseCaseLink(
-        source=source, target=target, kind=kind, strength=strength, rationale=rationale, created_by=user_or_none(actor)
+        source=locked[source.pk],
+        target=locked[target.pk],
+        kind=kind,
+        strength=strength,
+        rationale=rationale,
+        created_by=user_or_none(actor),
     )
     _save_link(link)
-    audit_record(actor=actor, action=AuditAction.LINK_CREATED, target=source, data=_link_data(link))
+    audit_record(actor=actor, action=AuditAction.LINK_CREATED, target=link.source, data=_link_data(link))
     return link
 
 
 @transaction.atomic
 def link_update(*, actor: Actor, link: UseCaseLink, data: dict) -> UseCaseLink:
-    link = UseCaseLink.objects.select_for_update().get(pk=link.pk)
+    """Change a link's kind, strength, rationale or ends. Who may change the source before the
+    change, and the source after it, must both allow it."""
     unknown = sorted(set(data) - set(LINK_FIELDS))
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+        raise ValidationError(dict.fromkeys(unknown, gettext("This field cannot be set.")))
+    current = UseCaseLink.objects.select_related("source", "target").get(pk=link.pk)
+    new_source, new_target = data.get("source", current.source), data.get("target", current.target)
+    locked = _lock_use_cases(current.source, current.target, new_source, new_target)
+    link = UseCaseLink.objects.select_for_update().get(pk=link.pk)
+    if not {link.source_id, link.target_id} <= set(locked):
+        raise ChangedMeanwhile(gettext("This link was changed meanwhile: read it again and retry."))
+    require_may_edit_use_case(actor, locked[link.source_id])
+    if new_source.pk != link.source_id:
+        require_may_edit_use_case(actor, locked[new_source.pk])
+        _require_visible(actor, new_source, "source")
+    if new_target.pk != link.target_id:
+        _require_visible(actor, new_target, "target")
     for name, value in data.items():
-        setattr(link, name, value)
+        setattr(link, name, locked[value.pk] if name in ("source", "target") else value)
     _save_link(link)
     audit_record(actor=actor, action=AuditAction.LINK_UPDATED, target=link.source, data=_link_data(link))
     return link
@@ -89,10 +120,12 @@ def link_update(*, actor: Actor, link: UseCaseLink, data: dict) -> UseCaseLink:
 
 @transaction.atomic
 def link_delete(*, actor: Actor, link: UseCaseLink) -> None:
-    _require_may_change_links_of(actor, link.source)
-    data = _link_data(link)
-    source = link.source
-    link.delete()
+    current = UseCaseLink.objects.select_related("source", "target").get(pk=link.pk)
+    locked = _lock_use_cases(current.source, current.target)
+    require_may_edit_use_case(actor, locked[current.source_id])
+    data = _link_data(current)
+    source = locked[current.source_id]
+    current.delete()
     audit_record(actor=actor, action=AuditAction.LINK_DELETED, target=source, data=data)
 
 

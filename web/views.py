@@ -338,16 +338,13 @@ def _submit(request, use_case: UseCase):
 @login_required
 @require_POST
 def use_case_submit_view(request, reference: str):
-    use_case = _visible(request, reference)
-    _require_team_member(request, use_case)
-    return _submit(request, use_case)
+    return _submit(request, _visible(request, reference))
 
 
 @login_required
 @require_POST
 def use_case_withdraw_view(request, reference: str):
     use_case = _visible(request, reference)
-    _require_team_member(request, use_case)
     try:
         workflow.use_case_withdraw(actor=request.user, use_case=use_case)
     except BusinessRuleError as exc:

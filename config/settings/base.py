@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "governance",
     "reporting",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

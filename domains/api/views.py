@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
-from rest_framework.exceptions import PermissionDenied
 
 from core.api.viewsets import FlatReadOnlyViewSet
 
@@ -18,8 +16,7 @@ from ..filters import (
     UseCaseFilterSet,
 )
 from ..models import BusinessFunction, Domain, Foundation, Team
-from ..rules import is_use_case_team_member
-from ..selectors import EDIT_ANY_USE_CASE, use_case_list
+from ..selectors import use_case_list
 from .serializers import (
     BusinessFunctionSerializer,
     DomainSerializer,
@@ -54,14 +51,6 @@ class FoundationViewSet(FlatReadOnlyViewSet):
     filterset_class = FoundationFilterSet
 
 
-def _may_edit_team_work(user, use_case=None, team=None) -> bool:
-    if user.has_perm(EDIT_ANY_USE_CASE, use_case):
-        return True
-    if use_case is not None and not is_use_case_team_member(user, use_case):
-        return False
-    return team is None or team.members.filter(pk=user.pk).exists()
-
-
 @extend_schema_view(
     create=extend_schema(description="Create a draft use case through the same service as the forms."),
     partial_update=extend_schema(
@@ -85,8 +74,6 @@ class UseCaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, FlatReadO
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         functions, foundations = data.pop("functions", None), data.pop("foundations", None)
-        if not _may_edit_team_work(request.user, team=data["team"]):
-            raise PermissionDenied(_("You can create use cases only for a team you belong to."))
         use_case = services.use_case_create(actor=request.user, data=data, functions=functions, foundations=foundations)
         return self.written_response(use_case.pk, status_code=201)
 
@@ -97,8 +84,6 @@ class UseCaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, FlatReadO
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         functions, foundations = data.pop("functions", None), data.pop("foundations", None)
-        if not _may_edit_team_work(request.user, use_case=use_case, team=data.get("team")):
-            raise PermissionDenied(_("Only the use case's team and the committee can edit it."))
         services.use_case_update(
             actor=request.user, use_case=use_case, data=data, functions=functions, foundations=foundations
         )

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from domains.choices import Readiness
 from governance import services as workflow
+from governance.selectors import COMMITTEE_ADMIN_GROUP, committee_admin_permissions
 from tests.browser.conftest import PHONE
 from tests.factories import (
     CommitteeFactory,
@@ -32,9 +34,23 @@ VOTE_COMMENT = "Strong case: reuse the forecasting platform rather than building
 
 def seed():
     """A small organisation with some history, so the pages show what teams really see."""
-    committee = CommitteeFactory(name="AI Steering Committee", quorum_votes=1, quorum_functions=1)
-    chair = UserFactory(username="claire", first_name="Claire", last_name="Dubois", is_staff=True, is_superuser=True)
-    CommitteeMembershipFactory(committee=committee, user=chair, function=function("operations"), role="chair")
+    # The demo committee's real quorum: 3 votes from 3 functions. Everyone works in the admin as the
+    # committee does: staff in the committee's group, nobody a superuser.
+    committee = CommitteeFactory(name="AI Steering Committee", quorum_votes=3, quorum_functions=3)
+    group = Group.objects.create(name=COMMITTEE_ADMIN_GROUP)
+    group.permissions.set(committee_admin_permissions())
+    people = {}
+    for username, first, last, slug, role in [
+        ("claire", "Claire", "Dubois", "operations", "chair"),
+        ("finn", "Finn", "Moreau", "finance", "member"),
+        ("hana", "Hana", "Roux", "hr", "member"),
+        ("leo", "Léo", "Benali", "legal-compliance", "member"),
+    ]:
+        person = UserFactory(username=username, first_name=first, last_name=last, is_staff=True)
+        person.groups.add(group)
+        CommitteeMembershipFactory(committee=committee, user=person, function=function(slug), role=role)
+        people[username] = person
+    chair = people["claire"]
     alice = UserFactory(username="alice", first_name="Alice", last_name="Martin")
     bob = UserFactory(username="bob", first_name="Bob", last_name="Leroy")
     pricing = TeamFactory(name="Pricing & Revenue", slug="pricing", members=[alice])
@@ -133,6 +149,7 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
     page.locator("label[for=id_ambition_1]").click()
     page.get_by_label("AI technique").select_option(label="Classical machine learning")
     page.get_by_label("Sourcing").select_option(label="In-house")
+    page.get_by_label("EU AI Act risk tier").select_option(label="Limited risk")
     page.locator("label[for=id_business_value_4]").click()
     page.locator("label[for=id_feasibility_3]").click()
     page.get_by_label("Estimated annual benefit (EUR)").fill("400000")
@@ -171,24 +188,49 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
     expect(page.locator(".timeline")).to_contain_text(f"Linked to {forecasting.reference} {forecasting.title}")
     shot(page, "05-submitted")
 
-    # 5. The committee starts the review, votes and decides in the admin.
-    admin = new_page()
-    log_in(admin, "claire", "/admin/login/?next=/admin/")
-    run_admin_action(admin, reference, "Start review")
+    # 5. The committee starts the review and votes in the admin; the chair cannot decide before the
+    #    quorum (3 votes from 3 functions) is met, and the refusal says what is missing.
+    def committee_page(username):
+        committee_member = new_page()
+        log_in(committee_member, username, "/admin/login/?next=/admin/")
+        return committee_member
+
+    def vote(committee_member, comment=""):
+        run_admin_action(committee_member, reference, "Vote")
+        committee_member.get_by_label("Vote").select_option(label="Approve")
+        committee_member.get_by_label("Comment").fill(comment)
+        committee_member.locator("input[type=submit]").click()
+        expect(committee_member.locator(".messagelist")).to_contain_text("done")
+
+    finn = committee_page("finn")
+    run_admin_action(finn, reference, "Start review")
+    expect(finn.locator(".messagelist")).to_contain_text("done")
+    run_admin_action(finn, reference, "Vote")
+    finn.get_by_label("Vote").select_option(label="Approve")
+    finn.get_by_label("Comment").fill(VOTE_COMMENT)
+    shot(finn, "06-admin-vote")
+    finn.locator("input[type=submit]").click()
+    expect(finn.locator(".messagelist")).to_contain_text("done")
+    vote(committee_page("hana"))
+
+    admin = committee_page("claire")
+
+    def decide():
+        run_admin_action(admin, reference, "Record the decision (chair)")
+        admin.get_by_label("Outcome").select_option(label="Approved")
+        admin.get_by_label("Rationale").fill("Clear value, data in production, a platform we already run.")
+        admin.get_by_label("Conditions").fill("Category managers keep a veto on every markdown during the pilot.")
+        admin.locator("input[type=submit]").click()
+
+    decide()
+    refusal = admin.locator(".messagelist")
+    expect(refusal).to_contain_text("Quorum not met: 1 more vote(s) needed (2 of 3 cast, abstentions excluded)")
+    expect(refusal).to_contain_text("1 more function(s) needed among the votes (2 of 3); not yet voted:")
+    shot(admin, "07-admin-quorum-not-met")
+    vote(committee_page("leo"), "Transparency notice checked.")
+    decide()
     expect(admin.locator(".messagelist")).to_contain_text("done")
-    run_admin_action(admin, reference, "Vote")
-    admin.get_by_label("Vote").select_option(label="Approve")
-    admin.get_by_label("Comment").fill(VOTE_COMMENT)
-    shot(admin, "06-admin-vote")
-    admin.locator("input[type=submit]").click()
-    expect(admin.locator(".messagelist")).to_contain_text("done")
-    run_admin_action(admin, reference, "Record the decision (chair)")
-    admin.get_by_label("Outcome").select_option(label="Approved")
-    admin.get_by_label("Rationale").fill("Clear value, data in production, a platform we already run.")
-    admin.get_by_label("Conditions").fill("Category managers keep a veto on every markdown during the pilot.")
-    shot(admin, "07-admin-decide")
-    admin.locator("input[type=submit]").click()
-    expect(admin.locator(".messagelist")).to_contain_text("done")
+    shot(admin, "07-admin-decided")
 
     # 6. The team member sees the decision and the committee's comment.
     page.reload()

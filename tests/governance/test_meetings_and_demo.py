@@ -1,4 +1,4 @@
-"""Preparing the next meeting, and the demo committee."""
+"""Preparing the next meeting, and the committee's quorum rules."""
 
 import datetime
 
@@ -7,27 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from domains.models import BusinessFunction
 from governance import services
-from governance.demo.committees import DEMO_COMMITTEE, load_committees
-from governance.models import AgendaItem, Committee, CommitteeMembership
+from governance.models import AgendaItem
 from tests.factories import CommitteeMembershipFactory, UseCaseFactory, UserFactory, function
 from tests.governance.conftest import advance
 
 pytestmark = pytest.mark.django_db
 
 NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
-
-
-class CountingReport:
-    """The loader's report interface (governance.demo.loader.LoadReport)."""
-
-    def __init__(self) -> None:
-        self.created: dict[str, int] = {}
-
-    def count(self, kind: str, created: bool) -> None:
-        if created:
-            self.created[kind] = self.created.get(kind, 0) + 1
 
 
 def _in_review_since(world, days_ago: int):
@@ -84,46 +71,3 @@ def test_quorum_functions_cannot_exceed_quorum_votes(world):
     world.committee.quorum_functions = 4
     with pytest.raises(ValidationError, match="at most the number of votes"):
         world.committee.full_clean()
-
-
-def test_demo_committee_takes_the_users_with_a_committee_role_and_is_idempotent(db):
-    rows = [
-        {"username": "claire", "function": "finance", "committee_role": "chair"},
-        {"username": "marc", "function": "marketing", "committee_role": "member"},
-        {"username": "sophie", "function": "legal-compliance", "committee_role": "secretary"},
-        {"username": "tom", "function": "it", "committee_role": ""},
-    ]
-    users = {row["username"]: UserFactory(username=row["username"]) for row in rows}
-    functions = {f.slug: f for f in BusinessFunction.objects.all()}
-    report = CountingReport()
-
-    load_committees(report, users, rows, functions)
-    load_committees(report, users, rows, functions)
-
-    committee = Committee.objects.get(name=DEMO_COMMITTEE)
-    assert committee.covers_all_domains
-    assert sorted(
-        CommitteeMembership.objects.filter(committee=committee).values_list("user__username", "role", "function__slug")
-    ) == [("claire", "chair", "finance"), ("marc", "member", "marketing"), ("sophie", "secretary", "legal-compliance")]
-    assert report.created == {"committees": 1, "committee memberships": 3}
-
-
-def test_use_cases_seeded_in_review_get_their_open_round_once(world):
-    from governance.demo.committees import open_seeded_review_rounds
-    from governance.models import ReviewRound
-
-    seeded = UseCaseFactory(team=world.use_case.team, owner=world.owner)
-    type(seeded).objects.filter(pk=seeded.pk).update(status="in_review")
-    reviewed = advance(world, "in_review")
-    report = CountingReport()
-
-    open_seeded_review_rounds(report)
-    open_seeded_review_rounds(report)
-
-    assert list(ReviewRound.objects.filter(use_case=seeded).values_list("number", "committee")) == [
-        (1, world.committee.pk)
-    ]
-    assert ReviewRound.objects.filter(use_case=reviewed).count() == 1
-    assert report.created == {"review rounds": 1}
-    meeting = services.meeting_prepare_next(actor=world.chair, committee=world.committee, date=NEXT_WEEK)
-    assert set(meeting.items.values_list("use_case", flat=True)) == {seeded.pk, reviewed.pk}

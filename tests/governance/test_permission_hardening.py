@@ -12,7 +12,6 @@ from core.models import ApiToken
 from core.services import api_token_create
 from domains.models import UseCase, User
 from domains.services import use_case_update
-from governance.demo import data
 from portfolio.models import UseCaseLink
 from portfolio.services import link_create, link_delete
 from tests.factories import TeamFactory, UseCaseFactory, UseCaseLinkFactory, UserFactory
@@ -22,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def _committee_member_client(client):
     call_command("load_demo")
-    member = next(u["username"] for u in data.USERS if u["committee_role"] == "member")
-    client.login(username=member, password="demo-pass-2026")
+    member = "sophie.laurent"  # a member of the demo committee (demo/data/organisation.yaml)
+    assert client.login(username=member, password="demo-pass-2026")
     return User.objects.get(username=member)
 
 
@@ -31,7 +30,10 @@ def test_demo_committee_cannot_change_accounts(client):
     member = _committee_member_client(client)
     target = User.objects.exclude(pk=member.pk).first()
 
-    assert client.get(f"/admin/domains/user/{target.pk}/change/").status_code in (200, 403)
+    page = client.get(f"/admin/domains/user/{target.pk}/change/")
+    # The committee looks people up (view permission): the page is read-only, with nothing to save.
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
     response = client.post(f"/admin/domains/user/{target.pk}/change/", {"username": target.username})
     assert response.status_code == 403
     assert not member.has_perm("domains.change_user")
@@ -67,11 +69,12 @@ def test_another_team_cannot_delete_or_add_a_link_from_someone_elses_use_case():
 def test_the_team_cannot_relink_its_use_case_once_submitted_but_can_while_draft():
     member = UserFactory(username="team-member-z")
     team = TeamFactory(members=[member])
-    source, target = UseCaseFactory(team=team, owner=member), UseCaseFactory()
+    source, target, other = UseCaseFactory(team=team, owner=member), UseCaseFactory(), UseCaseFactory()
+    UseCase.objects.filter(pk__in=[target.pk, other.pk]).update(status="submitted")  # visible to every team
     link_create(actor=member, source=source, target=target, kind="reinforces")
     UseCase.objects.filter(pk=source.pk).update(status="approved")
     with pytest.raises(BusinessRuleError) as excinfo:
-        link_create(actor=member, source=source, target=UseCaseFactory(), kind="shares_data")
+        link_create(actor=member, source=source, target=other, kind="shares_data")
     assert "can be edited only while it is a draft" in excinfo.value.message
 
 

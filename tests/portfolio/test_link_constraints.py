@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from core.models import AuditEvent
+from domains.models import UseCase
 from portfolio.models import UseCaseLink
 from portfolio.services import link_create
 from tests.factories import UseCaseFactory, UseCaseLinkFactory
@@ -168,6 +169,8 @@ def test_database_trigger_names_the_shortest_cycle_and_ignores_the_updated_row(p
 def test_link_service_records_an_audit_event_and_refuses_with_a_message():
     source, target = UseCaseFactory(), UseCaseFactory()
     source.team.members.add(source.owner)  # the owner works in the team that owns the use case
+    # Another team's drafts are not linkable; one sent back for changes is both visible and editable.
+    UseCase.objects.filter(pk__in=[source.pk, target.pk]).update(status="changes_requested")
     link = link_create(actor=source.owner, source=source, target=target, kind=Kind.SHARES_DATA, strength=3)
     event = AuditEvent.objects.get(action="link.created")
     assert event.use_case_id == source.pk

@@ -4,13 +4,11 @@ import pytest
 from django.urls import reverse
 
 from domains.models import UseCase, User
-from governance.demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_team_page_renders_over_the_demo_data(client):
-    load_demo()
+def test_every_team_page_renders_over_the_demo_data(demo, client):
     member = User.objects.filter(teams__isnull=False, is_staff=False).order_by("username").first()
     client.force_login(member)
     mine = UseCase.objects.filter(team__members=member).order_by("pk")

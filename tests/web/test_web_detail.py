@@ -87,10 +87,10 @@ def test_timeline_lists_what_happened_newest_first(alice_client, org):
 
 
 def test_related_use_cases_hide_other_teams_drafts(alice_client, org):
-    use_case = org.use_case()
+    use_case = org.submit(org.use_case())
     visible = org.submit(org.use_case(title="Visible neighbour", team=org.logistics, owner=org.bob))
     hidden = org.use_case(title="Hidden neighbour draft", team=org.logistics, owner=org.bob)
-    link_create(actor=org.alice, source=use_case, target=visible, kind="reinforces")
+    link_create(actor=org.chair, source=use_case, target=visible, kind="reinforces")
     link_create(actor=org.bob, source=hidden, target=use_case, kind="shares_data")
 
     response = alice_client.get(url(use_case))

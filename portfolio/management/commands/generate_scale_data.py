@@ -200,6 +200,8 @@ def _use_cases(rng, count, users, domains, teams) -> tuple[list[int], dict[int, 
                 rng.choice(sourcings),
                 status,
                 None if status == Status.DRAFT else updated,
+                # A use case on hold returns to where it was; generated ones were on hold from submission.
+                Status.SUBMITTED if status == Status.ON_HOLD else "",
                 f"{EXTERNAL_ID_PREFIX}{i}",
                 created,
                 updated,
@@ -209,7 +211,8 @@ def _use_cases(rng, count, users, domains, teams) -> tuple[list[int], dict[int, 
         "reference", "title", "domain_id", "team_id", "owner_id", "sponsor_id", "problem_statement",
         "proposed_solution", "ambition", "journey_stages", "ai_technique", "business_value", "feasibility",
         "data_readiness", "estimated_annual_benefit", "estimated_annual_cost", "risk_tier", "is_high_impact",
-        "uses_personal_data", "sourcing", "status", "status_changed_at", "external_id", "created_at", "updated_at",
+        "uses_personal_data", "sourcing", "status", "status_changed_at", "status_before_hold", "external_id",
+        "created_at", "updated_at",
     ]  # fmt: skip
     _copy(UseCase, columns, rows())
     ids_by_external = dict(

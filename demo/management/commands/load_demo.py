@@ -1,13 +1,19 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from governance.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
+from demo.fixtures import DemoDataError
+from demo.loader import DEMO_PASSWORD, demo_logins, load_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation (Maison Verte Group). Running it again changes nothing."
+    help = (
+        "Create the demo organisation (Maison Verte Group) with 18 months of history. Running it again changes nothing."
+    )
 
     def handle(self, *args, **options):
-        report = load_demo()
+        try:
+            report = load_demo()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
         if report.changed_anything:
             summary = ", ".join(f"{count} {kind}" for kind, count in report.created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
@@ -16,4 +22,3 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, where in demo_logins():
             self.stdout.write(f"  {username:<22} {role:<12} {where}")
-        self.stdout.write("\nAdmin: http://127.0.0.1:8000/admin/")

@@ -1,0 +1,552 @@
+"""Loads the demo organisation (demo/data/*.yaml, checked by demo.fixtures) with a real history.
+
+People, the committee, domains, teams and foundations are created first, dated before the first idea.
+Each use case is then created by its owner and taken to the state the files give it through the same
+services the product uses: submitted by its team, reviewed, voted on and decided by the committee
+(members never on their own team's use cases), taken to delivery and scale by its team. Every step
+happens on its own date, spread over the last 18 months (time is moved with time-machine while the
+services run), so timelines, the committee's records, the API's decisions and every chart show a
+real history. Dates and words are drawn from a random generator seeded by each use case's key: the
+same files always give the same history.
+
+Loading again changes nothing: rows are found by their natural keys (username, slug, the use case's
+external id "demo:<key>", a link's ends and kind) and only what is missing is created.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import time_machine
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from core.actors import SYSTEM
+from domains.choices import EDITABLE_STATUSES, Ambition, RiskTier, Status
+from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
+from domains.selectors import is_shared
+from domains.services import use_case_create
+from governance import services as workflow
+from governance.choices import MemberRole, VoteChoice
+from governance.models import Committee, CommitteeMembership, Meeting, Notification
+from governance.selectors import COMMITTEE_ADMIN_GROUP, committee_admin_permissions
+from portfolio.models import UseCaseLink
+from portfolio.services import link_create
+
+from . import fixtures
+
+DEMO_PASSWORD = "demo-pass-2026"
+EXTERNAL_ID_PREFIX = "demo:"
+EMAIL_DOMAIN = "maisonverte.example"
+HISTORY_DAYS = 540  # 18 months
+# The organisation exists this long before its first use case.
+SETUP_LEAD_DAYS = 30
+NEXT_MEETING_IN_DAYS = 7
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool = True) -> None:
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(self.created.values())
+
+
+@dataclass(order=True)
+class _Step:
+    when: datetime.datetime
+    seq: int
+    run: Callable[[], None] = field(compare=False)
+
+
+def load_demo(*, now: datetime.datetime | None = None) -> LoadReport:
+    now = now or timezone.now()
+    functions = {f.slug: f for f in BusinessFunction.objects.all()}
+    data = fixtures.load(set(functions))
+    report = LoadReport()
+    with transaction.atomic():
+        first_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        start = now - datetime.timedelta(days=HISTORY_DAYS + SETUP_LEAD_DAYS)
+        with time_machine.travel(start, tick=False):
+            users = _load_users(report, data, functions)
+            committee = _load_committee(report, data, users, functions)
+            domains = _load_domains(report, data, users)
+            teams = _load_teams(report, data, functions, users)
+            foundations = _load_foundations(report, data, teams)
+            _load_committee_group(report, data, users)
+        history = _History(data, now, users, committee, domains, teams, foundations, functions, report)
+        history.run()
+        # The demo's history does not replay its emails: they belong to the dates it pretends.
+        Notification.objects.filter(pk__gt=first_notification).delete()
+        _prepare_next_meeting(report, committee, history.secretary, now)
+    return report
+
+
+def _load_users(report: LoadReport, data, functions) -> dict[str, User]:
+    users = {}
+    for row in data.people:
+        user, created = User.objects.get_or_create(
+            username=row["username"],
+            defaults={
+                "first_name": row["first_name"],
+                "last_name": row["last_name"],
+                "email": f"{row['username']}@{EMAIL_DOMAIN}",
+                "is_staff": bool(row.get("committee_role")),
+                "function": functions[row["function"]],
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        report.count("users", created)
+        users[user.username] = user
+    return users
+
+
+def _load_committee(report: LoadReport, data, users, functions) -> Committee:
+    spec = data.committee
+    committee, created = Committee.objects.get_or_create(
+        name=spec["name"],
+        defaults={
+            "mandate": spec["mandate"],
+            "covers_all_domains": spec["covers_all_domains"],
+            "quorum_votes": spec["quorum_votes"],
+            "quorum_functions": spec["quorum_functions"],
+        },
+    )
+    report.count("committees", created)
+    seated = set(
+        CommitteeMembership.objects.filter(committee=committee, end_date__isnull=True).values_list("user_id", flat=True)
+    )
+    for row in data.people:
+        user = users[row["username"]]
+        if not row.get("committee_role") or user.pk in seated:
+            continue
+        CommitteeMembership.objects.create(
+            committee=committee, user=user, function=functions[row["function"]], role=row["committee_role"]
+        )
+        report.count("committee memberships")
+    return committee
+
+
+def _load_committee_group(report: LoadReport, data, users) -> None:
+    """The committee works in the admin through this group (governance.selectors)."""
+    group, created = Group.objects.get_or_create(name=COMMITTEE_ADMIN_GROUP)
+    if created:
+        group.permissions.set(committee_admin_permissions())
+    report.count("groups", created)
+    members = [users[row["username"]] for row in data.people if row.get("committee_role")]
+    already = set(group.user_set.values_list("pk", flat=True))
+    group.user_set.add(*[user for user in members if user.pk not in already])
+
+
+def _load_domains(report: LoadReport, data, users) -> dict[str, Domain]:
+    domains = {}
+    for row in data.domains:
+        domain, created = Domain.objects.get_or_create(
+            slug=row["slug"],
+            defaults={
+                "name": row["name"],
+                "description": row["description"],
+                "owner": users.get(row["owner"]),
+                "sponsor": users.get(row["sponsor"]),
+                "strategic_priority": row["strategic_priority"],
+            },
+        )
+        report.count("domains", created)
+        domains[domain.slug] = domain
+    return domains
+
+
+def _load_teams(report: LoadReport, data, functions, users) -> dict[str, Team]:
+    teams = {}
+    for row in data.teams:
+        team, created = Team.objects.get_or_create(
+            slug=row["slug"],
+            defaults={"name": row["name"], "function": functions[row["function"]], "description": row["description"]},
+        )
+        if created:
+            team.members.set([users[name] for name in row["members"]])
+        report.count("teams", created)
+        teams[team.slug] = team
+    return teams
+
+
+def _load_foundations(report: LoadReport, data, teams) -> dict[str, Foundation]:
+    foundations = {}
+    for row in data.foundations:
+        foundation, created = Foundation.objects.get_or_create(
+            slug=row["slug"],
+            defaults={
+                "name": row["name"],
+                "kind": row["kind"],
+                "owner_team": teams.get(row["owner_team"]),
+                "readiness": row["readiness"],
+                "description": row["description"],
+            },
+        )
+        report.count("foundations", created)
+        foundations[foundation.slug] = foundation
+    return foundations
+
+
+def _prepare_next_meeting(report: LoadReport, committee: Committee, secretary: User, now) -> None:
+    """The committee's next meeting, with the use cases in review on its agenda."""
+    today = timezone.localdate(now)
+    if Meeting.objects.filter(committee=committee, date__gte=today).exists():
+        return
+    if not UseCase.objects.filter(status=Status.IN_REVIEW).exists():
+        return
+    with time_machine.travel(now, tick=False):
+        workflow.meeting_prepare_next(
+            actor=secretary, committee=committee, date=today + datetime.timedelta(days=NEXT_MEETING_IN_DAYS)
+        )
+    report.count("meetings")
+
+
+# The history ------------------------------------------------------------------------------------
+
+# Days between one step and the next: (fewest, most).
+GAPS = {
+    "submit": (12, 45),
+    "start_review": (3, 12),
+    "vote": (1, 6),
+    "request_changes": (2, 6),
+    "resubmit": (10, 25),
+    "decide": (2, 8),
+    "start_delivery": (10, 40),
+    "scale": (70, 150),
+    "retire": (60, 120),
+    "put_on_hold": (5, 20),
+}
+# Days between a use case's last step and today, by the state it is in.
+TAILS = {
+    Status.DRAFT: (3, 240),
+    Status.SUBMITTED: (1, 10),
+    Status.IN_REVIEW: (2, 25),
+    Status.CHANGES_REQUESTED: (3, 20),
+    Status.IN_DELIVERY: (10, 150),
+}
+DEFAULT_TAIL = (10, 330)
+
+APPROVE_COMMENTS = {
+    "finance": "The benefit case holds; report realised savings to the committee every quarter.",
+    "hr": "Bring the teams who will work with it in early; training is part of the plan.",
+    "marketing": "Customers will notice: let us measure engagement, not only cost.",
+    "it": "It builds on platforms we already run; no new stack needed.",
+    "legal-compliance": "Acceptable once the transparency notice and the DPIA are done.",
+    "customer-service": "Advisers asked for this; keep them in the loop during the pilot.",
+    "supply-chain": "Fits the replenishment calendar; start before the spring peak.",
+    "operations": "Clear owner, clear measure of success: go.",
+}
+CHANGE_REQUESTS = [
+    "Quantify the benefit and say how it will be measured after go-live.",
+    "Say which foundation it relies on and who owns it; the data plan is missing.",
+    "Describe the fallback when the model is wrong, and who reviews its output.",
+    "Show what changes for the customer, not only for the process.",
+]
+REJECT_COMMENTS = [
+    "The value does not justify the cost and the change effort.",
+    "The data it needs is not ready; come back when the foundation is in place.",
+    "Too close to work already under way in another team: join it instead.",
+    "The risk to customers is not balanced by the benefit.",
+]
+
+
+class _History:
+    def __init__(self, data, now, users, committee, domains, teams, foundations, functions, report):
+        self.data, self.now, self.users, self.committee = data, now, users, committee
+        self.domains, self.teams, self.foundations, self.functions = domains, teams, foundations, functions
+        self.report = report
+        self.members_of = {row["slug"]: set(row["members"]) for row in data.teams}
+        by_role = {row.get("committee_role"): row["username"] for row in data.people if row.get("committee_role")}
+        self.chair, self.secretary = users[by_role[MemberRole.CHAIR]], users[by_role[MemberRole.SECRETARY]]
+        self.voters = [row for row in data.people if row.get("committee_role") in (MemberRole.CHAIR, MemberRole.MEMBER)]
+        self.use_cases: dict[str, UseCase] = {
+            uc.external_id.removeprefix(EXTERNAL_ID_PREFIX): uc
+            for uc in UseCase.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX)
+        }
+        # key -> [(when, status from then on)]: what each new use case's history will be.
+        self.states: dict[str, list[tuple[datetime.datetime, str]]] = {}
+        self.steps: list[_Step] = []
+
+    def run(self) -> None:
+        for index, row in enumerate(self.data.use_cases):
+            if row["key"] not in self.use_cases:
+                self._plan_use_case(index, row)
+        self._plan_links()
+        for step in sorted(self.steps):
+            with time_machine.travel(step.when, tick=False):
+                step.run()
+
+    def _add(self, when: datetime.datetime, run: Callable[[], None]) -> None:
+        self.steps.append(_Step(when, len(self.steps), run))
+
+    # One use case -------------------------------------------------------------------------------
+
+    def _plan_use_case(self, index: int, row: dict) -> None:
+        rng = random.Random(f"demo:{row['key']}")
+        path = self._path(index, row, rng)
+        tail = rng.randint(*TAILS.get(row["status"], DEFAULT_TAIL))
+        gaps = [rng.randint(*GAPS[kind]) for kind, _ in path]
+        budget = HISTORY_DAYS - tail
+        if sum(gaps) > budget:
+            gaps = [max(1, gap * budget // sum(gaps)) for gap in gaps]
+        created = self.now - datetime.timedelta(days=tail + sum(gaps), hours=rng.randint(0, 8))
+        states = [(created, Status.DRAFT)]
+        self._add(created, lambda: self._create(row))
+        when = created
+        for (kind, params), gap in zip(path, gaps, strict=True):
+            when = when + datetime.timedelta(days=gap, minutes=rng.randint(0, 600))
+            self._add(when, self._action(row, kind, params))
+            if params.get("to"):
+                states.append((when, params["to"]))
+        self.states[row["key"]] = states
+
+    def _path(self, index: int, row: dict, rng: random.Random) -> list[tuple[str, dict]]:
+        """The steps from draft to the state the files give, as (kind, parameters)."""
+        status = row["status"]
+        eligible = [v for v in self.voters if v["username"] not in self.members_of[row["team"]]]
+        rng.shuffle(eligible)
+        submit = ("submit", {"to": Status.SUBMITTED})
+        review = ("start_review", {"to": Status.IN_REVIEW})
+
+        def votes(choices: list[str]) -> list[tuple[str, dict]]:
+            return [
+                ("vote", {"voter": voter, "choice": choice}) for voter, choice in zip(eligible, choices, strict=False)
+            ]
+
+        def approval() -> list[tuple[str, dict]]:
+            steps = [submit, review]
+            if index % 4 == 0:  # a first round sent back for changes, then resubmitted
+                steps += [
+                    *votes([VoteChoice.REQUEST_CHANGES]),
+                    ("request_changes", {"to": Status.CHANGES_REQUESTED, "by": eligible[0]}),
+                    ("resubmit", {"to": Status.SUBMITTED}),
+                    review,
+                ]
+            count = rng.choice([3, 3, 4, 5])
+            choices = [VoteChoice.APPROVE] * count
+            if count >= 4:
+                choices[-1] = VoteChoice.REQUEST_CHANGES
+            return [*steps, *votes(choices), ("decide", {"to": Status.APPROVED, "outcome": "approved"})]
+
+        if status == Status.DRAFT:
+            return []
+        if status == Status.SUBMITTED:
+            return [submit]
+        if status == Status.IN_REVIEW:
+            return [submit, review, *votes([VoteChoice.APPROVE] * rng.randint(0, 2))]
+        if status == Status.CHANGES_REQUESTED:
+            return [
+                submit,
+                review,
+                *votes([VoteChoice.REQUEST_CHANGES, VoteChoice.APPROVE][: rng.randint(1, 2)]),
+                ("request_changes", {"to": Status.CHANGES_REQUESTED, "by": eligible[0]}),
+            ]
+        if status == Status.REJECTED:
+            choices = [VoteChoice.REJECT, VoteChoice.REJECT, rng.choice([VoteChoice.REJECT, VoteChoice.APPROVE])]
+            return [submit, review, *votes(choices), ("decide", {"to": Status.REJECTED, "outcome": "rejected"})]
+        if status == Status.ON_HOLD:
+            hold = ("put_on_hold", {"to": Status.ON_HOLD})
+            held_from = index % 3
+            if held_from == 0:
+                return [submit, hold]
+            if held_from == 1:
+                return [submit, review, *votes([VoteChoice.APPROVE]), hold]
+            return [*approval(), hold]
+        steps = approval()
+        if status == Status.APPROVED:
+            return steps
+        for later in (Status.IN_DELIVERY, Status.SCALED, Status.RETIRED):
+            action = {Status.IN_DELIVERY: "start_delivery", Status.SCALED: "scale", Status.RETIRED: "retire"}[later]
+            steps.append((action, {"to": later}))
+            if status == later:
+                break
+        return steps
+
+    def _create(self, row: dict) -> None:
+        owner = self.users[row["owner"]]
+        content = {
+            name: row.get(name)
+            for name in ("title", "problem_statement", "proposed_solution", "ambition", "ai_technique", "sourcing")
+        }
+        use_case = use_case_create(
+            actor=owner,
+            data={
+                **{name: value or "" for name, value in content.items()},
+                "domain": self.domains[row["domain"]],
+                "team": self.teams[row["team"]],
+                "owner": owner,
+                "sponsor": self.users.get(row.get("sponsor")) if row.get("sponsor") else None,
+                "journey_stages": list(row.get("journey_stages", [])),
+                "business_value": row.get("business_value"),
+                "feasibility": row.get("feasibility"),
+                "data_readiness": row.get("data_readiness"),
+                "estimated_annual_benefit": _money(row.get("estimated_annual_benefit")),
+                "estimated_annual_cost": _money(row.get("estimated_annual_cost")),
+                "risk_tier": row.get("risk_tier", RiskTier.NOT_ASSESSED),
+                "is_high_impact": row.get("is_high_impact", False),
+                "uses_personal_data": row.get("uses_personal_data", False),
+                "external_id": EXTERNAL_ID_PREFIX + row["key"],
+            },
+            functions=[self.functions[slug] for slug in row.get("functions", [])],
+            foundations=[self.foundations[slug] for slug in row.get("foundations", [])],
+        )
+        self.use_cases[row["key"]] = use_case
+        self.report.count("use cases")
+
+    def _action(self, row: dict, kind: str, params: dict) -> Callable[[], None]:
+        def run() -> None:
+            use_case = self.use_cases[row["key"]]
+            owner = self.users[row["owner"]]
+            rng = random.Random(f"demo:{row['key']}:{kind}:{params.get('voter', {}).get('username', '')}")
+            if kind in ("submit", "resubmit"):
+                workflow.use_case_submit(actor=owner, use_case=use_case)
+            elif kind == "start_review":
+                workflow.use_case_start_review(actor=self.secretary, use_case=use_case)
+            elif kind == "vote":
+                self._vote(use_case, params["voter"], params["choice"], rng)
+            elif kind == "request_changes":
+                workflow.use_case_request_changes(
+                    actor=self.users[params["by"]["username"]], use_case=use_case, comment=rng.choice(CHANGE_REQUESTS)
+                )
+            elif kind == "decide":
+                workflow.use_case_decide(
+                    actor=self.chair,
+                    use_case=use_case,
+                    outcome=params["outcome"],
+                    rationale=_rationale(row, params["outcome"]),
+                    conditions=_conditions(row) if params["outcome"] == "approved" else "",
+                )
+                self.report.count("decisions")
+            elif kind == "put_on_hold":
+                workflow.use_case_transition(
+                    actor=self.secretary,
+                    use_case=use_case,
+                    action="put_on_hold",
+                    comment="Paused until the foundation it needs is ready.",
+                )
+            else:  # start_delivery, scale, retire: the team moves its own work on
+                workflow.use_case_transition(actor=owner, use_case=use_case, action=kind)
+            use_case.refresh_from_db()
+
+        return run
+
+    def _vote(self, use_case: UseCase, voter: dict, choice: str, rng: random.Random) -> None:
+        if choice == VoteChoice.APPROVE:
+            comment = APPROVE_COMMENTS.get(voter["function"], "") if rng.random() < 0.6 else ""
+        elif choice == VoteChoice.REJECT:
+            comment = rng.choice(REJECT_COMMENTS)
+        else:
+            comment = rng.choice(CHANGE_REQUESTS)
+        workflow.vote_cast(actor=self.users[voter["username"]], use_case=use_case, choice=choice, comment=comment)
+        self.report.count("votes")
+
+    # Links --------------------------------------------------------------------------------------
+
+    def _status_at(self, key: str, when: datetime.datetime) -> str:
+        states = self.states.get(key)
+        if states is None:  # loaded before: as it is now
+            return self.use_cases[key].status
+        current = states[0][1]
+        for moment, status in states:
+            if moment <= when:
+                current = status
+        return current
+
+    def _created_at(self, key: str) -> datetime.datetime:
+        states = self.states.get(key)
+        return states[0][0] if states else self.now
+
+    def _plan_links(self) -> None:
+        existing = set(UseCaseLink.objects.values_list("source__external_id", "target__external_id", "kind"))
+        for row in self.data.links:
+            source, target = EXTERNAL_ID_PREFIX + row["source"], EXTERNAL_ID_PREFIX + row["target"]
+            if (source, target, row["kind"]) in existing:
+                continue
+            rng = random.Random(f"demo:link:{row['source']}:{row['target']}:{row['kind']}")
+            when = max(self._created_at(row["source"]), self._created_at(row["target"]))
+            when = min(self.now, when + datetime.timedelta(days=rng.randint(1, 4), hours=rng.randint(1, 6)))
+            self._add(when, self._link(row, when))
+
+    def _link(self, row: dict, when: datetime.datetime) -> Callable[[], None]:
+        def run() -> None:
+            source, target = self.use_cases[row["source"]], self.use_cases[row["target"]]
+            owner = self.users[self._row(row["source"])["owner"]]
+            same_team = source.team_id == target.team_id
+            by_team = self._status_at(row["source"], when) in EDITABLE_STATUSES and (
+                same_team or is_shared(self._status_at(row["target"], when))
+            )
+            # The team links its own draft; otherwise the secretary maps the portfolio for the committee.
+            actor = owner if by_team else (self.secretary if self.states else SYSTEM)
+            link_create(
+                actor=actor,
+                source=source,
+                target=target,
+                kind=row["kind"],
+                strength=row["strength"],
+                rationale=row["rationale"],
+            )
+            self.report.count("links")
+
+        return run
+
+    def _row(self, key: str) -> dict:
+        return next(row for row in self.data.use_cases if row["key"] == key)
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _rationale(row: dict, outcome: str) -> str:
+    benefit, cost = row.get("estimated_annual_benefit") or 0, row.get("estimated_annual_cost") or 0
+    net = benefit - cost
+    if outcome == "approved":
+        reach = (
+            "It changes how customers discover, choose and stay."
+            if row.get("ambition") == Ambition.TRANSFORMATION
+            else "It makes an existing process faster and more reliable."
+        )
+        return (
+            f"Value {row['business_value']}/5, feasibility {row['feasibility']}/5, data readiness "
+            f"{row['data_readiness']}/5, for a net value of about EUR {net / 1000:,.0f}k a year. {reach}"
+        )
+    if row.get("risk_tier") == RiskTier.PROHIBITED:
+        return "A prohibited practice under the EU AI Act: the group will not deploy it in any form."
+    if (row.get("data_readiness") or 0) <= 2:
+        return "The data it needs is not ready; resubmit once the foundations it relies on are in place."
+    if net <= 0:
+        return "The expected benefit does not cover the cost of building and running it."
+    return "Other use cases in the domain deliver the same value with less risk; the committee funds those."
+
+
+def _conditions(row: dict) -> str:
+    conditions = []
+    if row.get("uses_personal_data"):
+        conditions.append("Complete the data protection impact assessment with the DPO before the pilot starts.")
+    if row.get("is_high_impact"):
+        conditions.append("A person reviews every automated decision during the pilot; report fairness metrics.")
+    return " ".join(conditions)
+
+
+def demo_logins(data=None) -> list[tuple[str, str, str]]:
+    """(username, role, where they work) for the README and the command's output."""
+    data = data or fixtures.load({f.slug for f in BusinessFunction.objects.all()})
+    rows = []
+    for row in data.people:
+        role = row.get("committee_role") or "team member"
+        where = "admin and team pages" if row.get("committee_role") else "team pages"
+        rows.append((row["username"], role, where))
+    return rows
