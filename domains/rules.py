@@ -13,7 +13,7 @@ from .choices import EDITABLE_STATUSES
 
 @rules.predicate
 def is_use_case_team_member(user, use_case) -> bool:
-    if use_case is None or not user.is_authenticated:
+    if use_case is None or not user.is_authenticated or user.pk is None:
         return False
     return use_case.team.members.filter(pk=user.pk).exists()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import rules
 
+from core.actors import is_person
 from domains.rules import is_use_case_owner, is_use_case_team_member
 
 from .choices import MemberRole
@@ -16,7 +17,7 @@ is_owner = is_use_case_owner
 
 
 def _membership(user, use_case):
-    if not getattr(user, "is_authenticated", False):
+    if not is_person(user):
         return None
     committee = committee_for(use_case)
     return active_membership(user=user, committee=committee) if committee is not None else None
@@ -26,7 +27,7 @@ def _membership(user, use_case):
 def is_committee_member(user, use_case=None) -> bool:
     """An active member (any role) of the committee that covers the use case; without a use case,
     of any committee."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_person(user):
         return False
     if use_case is None:
         return has_active_membership(user=user)

@@ -341,10 +341,14 @@ def use_case_transition(*, actor: Actor, use_case: UseCase, action: str, comment
 
 
 @transaction.atomic
-def meeting_prepare_next(*, actor: User, committee: Committee, date: datetime.date) -> Meeting:
+def meeting_prepare_next(*, actor: Actor, committee: Committee, date: datetime.date) -> Meeting:
     """Create (or complete) the committee's meeting on `date` with every use case it has in review
     on the agenda, oldest in review first. Running it again only appends what is new."""
-    if not CommitteeMembership.objects.active().filter(committee=committee, user=actor).exists():
+    require_actor(actor)
+    if (
+        not is_person(actor)
+        or not CommitteeMembership.objects.active().filter(committee=committee, user=actor).exists()
+    ):
         raise PermissionDenied(
             gettext("Only members of %(committee)s prepare its meetings.") % {"committee": committee}
         )

@@ -133,3 +133,28 @@ def test_member_cannot_link_two_use_cases_of_other_teams(member_client, make_use
     a, b = make_use_case(), make_use_case()
     response = member_client.post("/api/v1/links/", {"source": a.pk, "target": b.pk, "kind": "reinforces"})
     assert response.status_code == 403
+
+
+def test_an_outsider_cannot_patch_a_link_of_another_teams_submitted_use_case(world):
+    # Regression: link_update skipped the edit check that link_create and link_delete make.
+    from rest_framework.test import APIClient
+
+    from domains.models import UseCase
+    from portfolio.models import UseCaseLink
+    from tests.factories import TeamFactory, UseCaseFactory, UseCaseLinkFactory
+
+    target = UseCaseFactory()
+    UseCase.objects.filter(pk__in=[world.use_case.pk, target.pk]).update(status="submitted")
+    link = UseCaseLinkFactory(source=world.use_case, target=target, kind="reinforces", strength=1)
+    TeamFactory(members=[world.other_team_member])
+    outsider = APIClient()
+    outsider.force_authenticate(world.other_team_member)
+
+    response = outsider.patch(f"/api/v1/links/{link.pk}/", {"strength": 3, "rationale": "Mine now"}, format="json")
+
+    assert response.status_code == 403
+    assert "Only the team that owns" in response.json()["detail"]
+    link.refresh_from_db()
+    assert (link.strength, link.rationale) == (1, "")
+    assert not AuditEvent.objects.filter(action="link.updated").exists()
+    assert UseCaseLink.objects.count() == 1

@@ -1,0 +1,232 @@
+"""Every write service, called as every role, allowed or refused as the table below says. The
+services decide who may (STYLE.md): a refusal is PermissionDenied and writes nothing (no audit event,
+no change); an allowed call records its audit event.
+
+Roles: anonymous (not signed in), team (a member of the team that owns the use case), other_team (a
+member of another team), member (a voting committee member), secretary, chair, superuser (an
+administrator on no committee), system (imports, jobs, the demo loader).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from core import services as core_services
+from core.actors import SYSTEM
+from core.exceptions import BusinessRuleError
+from core.models import AuditEvent
+from domains import services as domain_services
+from domains.models import UseCase
+from governance import services as workflow
+from portfolio import services as link_services
+from tests.factories import FoundationFactory, TeamFactory, UseCaseFactory, UseCaseLinkFactory, UserFactory
+from tests.governance.conftest import World, advance, approve_votes
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "team", "other_team", "member", "secretary", "chair", "superuser", "system")
+
+EVERYONE_WHO_EDITS = {"team", "member", "secretary", "chair", "superuser", "system"}
+COMMITTEE = {"member", "secretary", "chair"}
+VOTERS = {"member", "chair"}
+
+
+@dataclass
+class Case:
+    """A write, the state it needs, and who may make it."""
+
+    allowed: set[str]
+    call: Callable  # (world, actor, prepared) -> None
+    prepare: Callable = lambda world: None  # (world) -> anything the call needs
+    # Refused roles get PermissionDenied, except these, refused by a business rule of the state.
+    refused_by_rule: frozenset[str] = frozenset()
+
+
+def _new_use_case(world: World, actor):
+    domain_services.use_case_create(
+        actor=actor,
+        data={
+            "title": "A new idea",
+            "domain": world.use_case.domain,
+            "team": world.use_case.team,
+            "owner": world.owner,
+        },
+    )
+
+
+def _submitted(world: World):
+    return advance(world, "submitted")
+
+
+def _in_review(world: World):
+    return advance(world, "in_review")
+
+
+def _voted(world: World):
+    use_case = advance(world, "in_review")
+    approve_votes(world, use_case)
+    return use_case
+
+
+def _link(world: World):
+    target = UseCaseFactory()
+    UseCase.objects.filter(pk=target.pk).update(status="submitted")
+    return UseCaseLinkFactory(source=world.use_case, target=target)
+
+
+def _usage(world: World):
+    return domain_services.foundation_usage_add(actor=SYSTEM, use_case=world.use_case, foundation=FoundationFactory())
+
+
+def _shared_target():
+    target = UseCaseFactory()
+    UseCase.objects.filter(pk=target.pk).update(status="submitted")
+    return target
+
+
+CASES: dict[str, Case] = {
+    "use_case_create": Case(EVERYONE_WHO_EDITS, lambda w, a, p: _new_use_case(w, a)),
+    "use_case_update (draft)": Case(
+        EVERYONE_WHO_EDITS,
+        lambda w, a, p: domain_services.use_case_update(actor=a, use_case=w.use_case, data={"title": "Renamed"}),
+    ),
+    "use_case_update (submitted)": Case(
+        COMMITTEE | {"superuser", "system"},
+        lambda w, a, p: domain_services.use_case_update(actor=a, use_case=p, data={"title": "Renamed"}),
+        _submitted,
+        refused_by_rule=frozenset({"team"}),
+    ),
+    "foundation_usage_add": Case(
+        EVERYONE_WHO_EDITS,
+        lambda w, a, p: domain_services.foundation_usage_add(actor=a, use_case=w.use_case, foundation=p),
+        lambda w: FoundationFactory(),
+    ),
+    "foundation_usage_update": Case(
+        EVERYONE_WHO_EDITS,
+        lambda w, a, p: domain_services.foundation_usage_update(actor=a, usage=p, note="Daily extract"),
+        _usage,
+    ),
+    "foundation_usage_remove": Case(
+        EVERYONE_WHO_EDITS, lambda w, a, p: domain_services.foundation_usage_remove(actor=a, usage=p), _usage
+    ),
+    "link_create": Case(
+        EVERYONE_WHO_EDITS,
+        lambda w, a, p: link_services.link_create(actor=a, source=w.use_case, target=p, kind="reinforces"),
+        lambda w: _shared_target(),
+    ),
+    "link_update": Case(
+        EVERYONE_WHO_EDITS, lambda w, a, p: link_services.link_update(actor=a, link=p, data={"strength": 3}), _link
+    ),
+    "link_delete": Case(EVERYONE_WHO_EDITS, lambda w, a, p: link_services.link_delete(actor=a, link=p), _link),
+    "use_case_submit": Case({"team"}, lambda w, a, p: workflow.use_case_submit(actor=a, use_case=w.use_case)),
+    "use_case_withdraw": Case({"team"}, lambda w, a, p: workflow.use_case_withdraw(actor=a, use_case=p), _submitted),
+    "use_case_start_review": Case(
+        COMMITTEE, lambda w, a, p: workflow.use_case_start_review(actor=a, use_case=p), _submitted
+    ),
+    "use_case_request_changes": Case(
+        COMMITTEE,
+        lambda w, a, p: workflow.use_case_request_changes(actor=a, use_case=p, comment="Quantify it."),
+        _in_review,
+    ),
+    "vote_cast": Case(
+        VOTERS, lambda w, a, p: workflow.vote_cast(actor=a, use_case=p, choice="approve", comment=""), _in_review
+    ),
+    "use_case_decide": Case(
+        {"chair"},
+        lambda w, a, p: workflow.use_case_decide(actor=a, use_case=p, outcome="approved", rationale="Weighed."),
+        _voted,
+    ),
+    "use_case_transition (put_on_hold)": Case(
+        COMMITTEE, lambda w, a, p: workflow.use_case_transition(actor=a, use_case=p, action="put_on_hold"), _submitted
+    ),
+    "use_case_transition (start_delivery)": Case(
+        {"team", "chair"},
+        lambda w, a, p: workflow.use_case_transition(actor=a, use_case=p, action="start_delivery"),
+        lambda w: advance(w, "approved"),
+    ),
+    "use_case_transition (discard)": Case(
+        {"team"}, lambda w, a, p: workflow.use_case_transition(actor=a, use_case=w.use_case, action="discard")
+    ),
+    "meeting_prepare_next": Case(
+        COMMITTEE,
+        lambda w, a, p: workflow.meeting_prepare_next(
+            actor=a, committee=w.committee, date=timezone.localdate() + datetime.timedelta(days=7)
+        ),
+    ),
+    # A token acts as its user (here: the team member): that person, an administrator or the system.
+    "api_token_create": Case(
+        {"team", "superuser", "system"},
+        lambda w, a, p: core_services.api_token_create(actor=a, user=w.team_member, name="Power BI"),
+    ),
+    "api_token_update": Case(
+        {"team", "superuser", "system"},
+        lambda w, a, p: core_services.api_token_update(actor=a, token=p, data={"name": "Renamed"}),
+        lambda w: core_services.api_token_create(actor=SYSTEM, user=w.team_member, name="Power BI")[0],
+    ),
+    "api_token_revoke": Case(
+        {"team", "superuser", "system"},
+        lambda w, a, p: core_services.api_token_revoke(actor=a, token=p),
+        lambda w: core_services.api_token_create(actor=SYSTEM, user=w.team_member, name="Power BI")[0],
+    ),
+}
+
+
+def _actor(world: World, role: str):
+    if role == "anonymous":
+        return AnonymousUser()
+    if role == "system":
+        return SYSTEM
+    if role == "superuser":
+        return UserFactory(username="administrator", is_staff=True, is_superuser=True)
+    if role == "other_team":
+        return world.other_team_member
+    if role == "member":
+        return world.finance
+    return {"team": world.team_member, "secretary": world.secretary, "chair": world.chair}[role]
+
+
+def test_the_table_covers_every_write_service():
+    import inspect
+
+    modules = (core_services, domain_services, link_services, workflow)
+    # Services that people call (notifications and deliveries are the system's own plumbing).
+    plumbing = {"audit_record", "notification_enqueue", "notifications_dispatch", "notification_deliver"}
+    public = {
+        name
+        for module in modules
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__
+        and not name.startswith("_")
+        and "_" in name
+        and not name.startswith("notifications_")
+        and name not in plumbing
+        and name != "notifications_due"
+    }
+    covered = {name.split(" ")[0] for name in CASES}
+    assert public == covered
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_write_service_as_every_role(world, name, role):
+    TeamFactory(slug="elsewhere", members=[world.other_team_member])
+    case = CASES[name]
+    prepared = case.prepare(world)
+    actor = _actor(world, role)
+    before = AuditEvent.objects.count()
+
+    if role in case.allowed:
+        case.call(world, actor, prepared)
+        assert AuditEvent.objects.count() > before
+    else:
+        expected = BusinessRuleError if role in case.refused_by_rule else PermissionDenied
+        with pytest.raises(expected):
+            case.call(world, actor, prepared)
+        assert AuditEvent.objects.count() == before
