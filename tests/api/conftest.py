@@ -5,7 +5,14 @@ from core.actors import SYSTEM
 from core.services import api_token_create
 from domains.choices import Status
 from domains.models import UseCase
-from tests.factories import TeamFactory, UseCaseFactory, UserFactory
+from tests.factories import (
+    CommitteeFactory,
+    CommitteeMembershipFactory,
+    TeamFactory,
+    UseCaseFactory,
+    UserFactory,
+    function,
+)
 from tests.governance.conftest import world  # noqa: F401  (the committee and people around a use case)
 
 
@@ -40,7 +47,24 @@ def member_client(member):
 
 
 @pytest.fixture
-def committee_client(staff_user):
+def committee_member(db):
+    """A member of a committee that covers every domain: the committee's own rights, no more."""
+    committee = CommitteeFactory(name="API committee", covers_all_domains=True)
+    user = UserFactory(username="committee-member", is_staff=True)
+    CommitteeMembershipFactory(committee=committee, user=user, function=function("finance"), role="member")
+    return user
+
+
+@pytest.fixture
+def committee_client(committee_member):
+    client = APIClient()
+    client.force_login(committee_member)
+    return client
+
+
+@pytest.fixture
+def superuser_client(staff_user):
+    """An administrator (superuser), where one is meant."""
     client = APIClient()
     client.force_login(staff_user)
     return client
@@ -64,3 +88,22 @@ def make_token(db):
 def body(response):
     """The bytes of a response, streamed or not."""
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def router_lists() -> list[tuple[str, type]]:
+    """(list path, viewset) of every list the API router has: tests read endpoints from here, so a
+    new endpoint is covered without anyone copying it into a test."""
+    from django.urls import reverse
+
+    from config.api_router import router
+
+    return [
+        (reverse(f"api:{basename}-list"), viewset)
+        for _prefix, viewset, basename in router.registry
+        if hasattr(viewset, "list")
+    ]
+
+
+def committee_record_lists() -> list[str]:
+    """The committee's records (read-only lists of governance.api.committee)."""
+    return [path for path, viewset in router_lists() if viewset.__module__ == "governance.api.committee"]

@@ -11,7 +11,7 @@ from domains.choices import Ambition, RiskTier, Status
 from domains.models import UseCase
 from domains.services import use_case_update
 from portfolio.models import UseCaseLink
-from tests.api.conftest import body
+from tests.api.conftest import body, router_lists
 from tests.factories import DomainFactory, FoundationFactory, TeamFactory, UseCaseLinkFactory, function
 
 pytestmark = pytest.mark.django_db
@@ -77,27 +77,25 @@ def test_updated_since_is_inclusive_and_updated_before_exclusive(committee_clien
     assert not set(first) & set(second)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v1/use-cases/",
-        "/api/v1/links/",
-        "/api/v1/domains/",
-        "/api/v1/functions/",
-        "/api/v1/teams/",
-        "/api/v1/foundations/",
-        "/api/v1/audit-events/",
-        "/api/v1/graph/nodes/",
-        "/api/v1/graph/edges/",
-    ],
-)
+@pytest.mark.parametrize("path", [path for path, _viewset in router_lists()])
 def test_every_list_takes_the_incremental_range_and_keeps_its_shape_when_empty(
-    committee_client, staff_user, make_use_case, path
+    world, committee_client, make_use_case, path
 ):
+    # `world` first: its committee, created first, is the one that reviews every use case.
+    from governance import services
+    from tests.governance.conftest import advance
+
     use_case = make_use_case()
     UseCaseLinkFactory(source=use_case, target=make_use_case())
     FoundationFactory()
-    use_case_update(actor=staff_user, use_case=use_case, data={"title": "Renamed"})  # an audit event
+    use_case_update(actor=world.secretary, use_case=use_case, data={"title": "Renamed"})  # an audit event
+    # A row in every record of the committee: a decision (round, votes), a change request, a meeting.
+    advance(world, "approved")
+    advance(world, "changes_requested", use_case=make_use_case(status="draft", team=world.use_case.team))
+    advance(world, "in_review", use_case=make_use_case(status="draft", team=world.use_case.team))
+    services.meeting_prepare_next(
+        actor=world.secretary, committee=world.committee, date=timezone.localdate() + timedelta(days=2)
+    )
     future = (timezone.now() + timedelta(days=1)).isoformat()
 
     full = committee_client.get(path)

@@ -31,7 +31,7 @@ def twenty(make_use_case):
 
 
 def test_cursor_pull_neither_skips_nor_repeats_while_rows_change_between_pages(
-    committee_client, staff_user, make_use_case, twenty
+    committee_client, committee_member, make_use_case, twenty
 ):
     # given a pull that has read its first page
     seen: list[dict] = []
@@ -40,8 +40,8 @@ def test_cursor_pull_neither_skips_nor_repeats_while_rows_change_between_pages(
     # when, before the next page, a row not yet read is changed, one already read is changed, an
     # unread one is deleted and a new one is created
     unread_changed, read_changed, deleted = twenty[12], twenty[1], twenty[8]
-    use_case_update(actor=staff_user, use_case=unread_changed, data={"title": "Changed before it was read"})
-    use_case_update(actor=staff_user, use_case=read_changed, data={"title": "Changed after it was read"})
+    use_case_update(actor=committee_member, use_case=unread_changed, data={"title": "Changed before it was read"})
+    use_case_update(actor=committee_member, use_case=read_changed, data={"title": "Changed after it was read"})
     UseCase.objects.filter(pk=deleted.pk).delete()
     created = make_use_case()
     while url:

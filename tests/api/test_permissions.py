@@ -43,18 +43,20 @@ def test_committee_sees_every_draft(committee_client, drafts):
     assert listed(committee_client) == {uc.pk for uc in drafts.values()}
 
 
-def test_token_sees_everything_past_draft_even_when_it_acts_as_the_committee(make_token, staff_user, drafts):
-    bi = make_token(user=staff_user)
+def test_token_sees_everything_past_draft_even_when_it_acts_as_the_committee(make_token, committee_member, drafts):
+    bi = make_token(user=committee_member)
     assert listed(bi) == {drafts["submitted"].pk}
     assert listed(bi, "/api/v1/graph/nodes/") == {drafts["submitted"].pk}
 
 
-def test_links_and_audit_events_about_hidden_drafts_are_hidden(make_token, member, drafts, staff_user):
+def test_links_and_audit_events_about_hidden_drafts_are_hidden(
+    make_token, member, member_client, drafts, committee_member
+):
     from domains.services import use_case_update
 
-    visible = UseCaseLinkFactory(source=drafts["submitted"], target=drafts["own_draft"])
-    use_case_update(actor=staff_user, use_case=drafts["other_draft"], data={"title": "Secret"})
-    use_case_update(actor=staff_user, use_case=drafts["submitted"], data={"title": "Public"})
+    to_a_draft = UseCaseLinkFactory(source=drafts["submitted"], target=drafts["own_draft"])
+    use_case_update(actor=committee_member, use_case=drafts["other_draft"], data={"title": "Secret"})
+    use_case_update(actor=committee_member, use_case=drafts["submitted"], data={"title": "Public"})
     bi = make_token()
 
     assert listed(bi, "/api/v1/links/") == set()
@@ -62,7 +64,8 @@ def test_links_and_audit_events_about_hidden_drafts_are_hidden(make_token, membe
     assert listed(client, "/api/v1/links/") == set()
     events = bi.get("/api/v1/audit-events/", {"action": "use_case.updated"}).json()["results"]
     assert [e["use_case"] for e in events] == [drafts["submitted"].pk]
-    assert visible.pk  # the link exists; it is hidden because one end is a draft
+    # The link exists: the draft's own team, signed in, sees it.
+    assert listed(member_client, "/api/v1/links/") == {to_a_draft.pk}
 
 
 def write_requests(use_case_id: int, link_id: int) -> list[tuple[str, str]]:
@@ -84,10 +87,10 @@ def write_requests(use_case_id: int, link_id: int) -> list[tuple[str, str]]:
     return requests
 
 
-def test_read_only_token_gets_403_on_every_write(make_token, staff_user, make_use_case):
+def test_read_only_token_gets_403_on_every_write(make_token, committee_member, make_use_case):
     use_case = make_use_case()
     link = UseCaseLinkFactory(source=use_case, target=make_use_case())
-    bi = make_token(user=staff_user)  # even acting as the committee
+    bi = make_token(user=committee_member)  # even acting as a committee member
     requests = write_requests(use_case.pk, link.pk)
     assert len(requests) >= 36
 

@@ -6,6 +6,7 @@ import smtplib
 from unittest import mock
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -113,15 +114,23 @@ def test_a_failed_send_goes_back_to_pending_with_backoff(world):
     assert len(mail.outbox) == 1
 
 
-def test_the_task_retries_a_transient_failure(world):
+def test_the_task_retries_a_transient_failure_with_backoff(world):
+    # The task runs as Celery runs it (apply: eagerly, retries included); only the mail server fails.
     notification = _pending_notification(world)
+    before = timezone.now()
     with (
         mock.patch("governance.services.send_mail", side_effect=smtplib.SMTPServerDisconnected("gone")),
-        mock.patch.object(deliver_notification_task, "retry", side_effect=RuntimeError("retry scheduled")) as retry,
-        pytest.raises(RuntimeError, match="retry scheduled"),
+        pytest.raises(Retry) as excinfo,
     ):
-        deliver_notification_task.run(notification.pk)
-    assert retry.call_args.kwargs["countdown"] == 30.0
+        deliver_notification_task.apply(args=[notification.pk])
+
+    assert excinfo.value.when == 30.0
+    notification.refresh_from_db()
+    # One attempt made; the retry found it not yet due (30 s of backoff), so nothing was sent twice.
+    assert (notification.status, notification.attempts) == ("pending", 1)
+    assert "SMTPServerDisconnected" in notification.last_error
+    waited = (notification.next_attempt_at - before).total_seconds()
+    assert 29 <= waited <= 31
 
 
 def test_backoff_doubles_and_the_last_attempt_marks_the_row_failed(world):

@@ -135,7 +135,15 @@ def test_a_page_of_use_cases_gets_the_same_sentences_in_three_queries(world, dja
     with django_assert_max_num_queries(3):
         expectations = team_expectations(use_cases=page)
 
-    assert [expectations[uc.pk].text for uc in page] == [next_actions_for_team(use_case=uc) for uc in page]
+    assert [expectations[uc.pk].text for uc in page] == [
+        "Ready: submit it to the committee.",
+        "Changes requested by the committee: 1 comment. Edit the use case and resubmit.",
+        "Nothing for now: the committee is reviewing it (0 votes cast).",
+        "Approved: start the pilot (move it to delivery).",
+        "Rejected by the committee: see the decision's rationale.",
+        "On hold by the committee: nothing to do until it resumes the review.",
+        "In production: retire it when it is no longer used.",
+    ]
     assert [expectations[uc.pk].needs_action for uc in page] == [True, True, False, True, False, False, False]
 
 

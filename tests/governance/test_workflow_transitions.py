@@ -3,7 +3,7 @@ team, the owning team, the owner, a committee member, the secretary, the chair a
 no committee."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditEvent
 from domains.models import UseCase
@@ -191,7 +191,7 @@ def test_resume_returns_to_the_state_before_the_hold(world):
 
 def test_request_changes_needs_a_comment_and_ends_the_round(world):
     use_case = advance(world, "in_review")
-    with pytest.raises(Exception) as excinfo:
+    with pytest.raises(ValidationError) as excinfo:
         services.use_case_request_changes(actor=world.finance, use_case=use_case, comment="   ")
     assert excinfo.value.message_dict == {"comment": ["Say what the team should change."]}
     use_case.refresh_from_db()
