@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 
 from core.api.filters import SlugInFilter, UpdatedRangeFilterSet
 
@@ -63,10 +64,28 @@ class UseCaseFilterSet(UpdatedRangeFilterSet):
     ai_technique = ChoiceInFilter(choices=AITechnique.choices)
     sourcing = ChoiceInFilter(choices=Sourcing.choices)
     reference = django_filters.CharFilter()
+    q = django_filters.CharFilter(
+        method="filter_words",
+        max_length=200,
+        help_text="Words that must each appear in the title, the problem or the solution (or be the reference).",
+    )
+
+    # Words of a search, at most: a longer query is cut here, not run as a scan per word.
+    MAX_SEARCH_WORDS = 8
 
     class Meta:
         model = UseCase
         fields = ["is_high_impact", "uses_personal_data"]
+
+    def filter_words(self, queryset, name, value):
+        for word in value.split()[: self.MAX_SEARCH_WORDS]:
+            queryset = queryset.filter(
+                Q(reference__iexact=word)
+                | Q(title__icontains=word)
+                | Q(problem_statement__icontains=word)
+                | Q(proposed_solution__icontains=word)
+            )
+        return queryset
 
     def filter_function(self, queryset, name, value):
         return queryset.filter(pk__in=use_cases_with_functions(value)) if value else queryset

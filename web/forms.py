@@ -266,7 +266,10 @@ class RemoveLinksForm(forms.Form):
 
 
 class UseCaseSearchForm(forms.Form):
-    """Filters of the organisation-wide browse page. Drafts are never listed there."""
+    """How the organisation-wide browse page asks for its filters (drafts are never listed there).
+    It renders and checks them; the filtering itself is the API's filterset
+    (domains.filters.UseCaseFilterSet), so the page and the API answer the same question the same
+    way."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     domain = forms.ModelChoiceField(
@@ -291,26 +294,3 @@ class UseCaseSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["domain"].to_field_name = "slug"
         self.fields["function"].to_field_name = "slug"
-
-    def apply(self, queryset):
-        """The valid filters applied; an invalid one is reported beside its field and left out."""
-        if not self.is_bound:
-            return queryset
-        self.is_valid()
-        data = self.cleaned_data
-        for word in (data.get("q") or "").split()[:8]:
-            queryset = queryset.filter(
-                Q(reference__iexact=word)
-                | Q(title__icontains=word)
-                | Q(problem_statement__icontains=word)
-                | Q(proposed_solution__icontains=word)
-            )
-        if data.get("domain"):
-            queryset = queryset.filter(domain=data["domain"])
-        if data.get("function"):
-            queryset = queryset.filter(functions=data["function"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("ambition"):
-            queryset = queryset.filter(ambition=data["ambition"])
-        return queryset

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.exceptions import BusinessRuleError
 from domains import services as domain_services
 from domains.choices import AMBITION_HELP, JourneyStage, Status
+from domains.filters import UseCaseFilterSet
 from domains.models import UseCase
 from domains.selectors import shared_filter, use_case_list
 from governance import selectors
@@ -103,8 +104,11 @@ def my_use_cases(request):
 def use_case_browse(request):
     """Every use case past draft, across the organisation: how teams find work to join."""
     form = UseCaseSearchForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # a filter the form finds invalid is reported beside its field and left out
+    params = {name: value for name in form.fields if (value := request.GET.get(name)) and name not in form.errors}
     qs = use_case_list(actor=request.user).filter(shared_filter())
-    qs = form.apply(qs).order_by("-updated_at", "-id")
+    qs = UseCaseFilterSet(params, queryset=qs).qs.order_by("-updated_at", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -107,3 +107,26 @@ def test_lookup_leaves_out_the_use_case_being_edited(alice_client, org):
 def test_lookup_needs_a_login(client):
     response = client.get(reverse("web:use_case_lookup"), {"q": "x"})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "churn warning"},
+        {"q": "loyalty", "status": "submitted"},
+        {"domain": "supply-chain"},
+        {"function": "finance", "ambition": "transformation"},
+    ],
+)
+def test_the_page_and_the_api_answer_the_same_filters_the_same_way(bob_client, org, params):
+    org.submit(org.use_case(title="Churn early warning", problem_statement="Loyalty members leave."))
+    org.submit(org.use_case(title="Loyalty offers", ambition="transformation", functions=[function("finance")]))
+    org.submit(org.use_case(title="Store replenishment", domain=org.other_domain, ambition="optimisation"))
+    org.use_case(title="Churn draft")  # another team's draft: neither lists it
+
+    page = bob_client.get(URL, params)
+    api = bob_client.get("/api/v1/use-cases/", params).json()
+
+    shown = sorted(uc.reference for uc in page.context["page"].object_list)
+    assert shown == sorted(row["reference"] for row in api["results"])
+    assert shown  # each case matches something
