@@ -1,14 +1,20 @@
 # Two commands matter: `make run` and `make test`. Everything else is a step of those.
-PYTHON ?= python3.11
+# The first Python 3.10-3.13 this machine really runs (a pyenv shim that points nowhere does not count).
+SUPPORTED_PYTHON := 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else 1)'
+ifeq ($(origin PYTHON), undefined)
+PYTHON := $(shell for p in python3.11 python3.12 python3.13 python3.10 python3; do \
+	$$p -c $(SUPPORTED_PYTHON) >/dev/null 2>&1 && { echo $$p; break; }; done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install venv migrate demo serve lint format bench worker beat clean
+.PHONY: run test install venv migrate demo serve lint format bench worker beat clean which-python
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	@[ -n "$(PYTHON)" ] && $(PYTHON) -c $(SUPPORTED_PYTHON) 2>/dev/null || { \
+		echo "No Python 3.10 to 3.13 found: install one, or set PYTHON=/path/to/python3.x"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -27,6 +33,9 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	@echo ""
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, API: http://$(HOST):$(PORT)/api/v1/)"
+	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -52,3 +61,6 @@ beat: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+which-python:
+	@echo $(PYTHON)

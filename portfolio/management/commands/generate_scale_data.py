@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -37,7 +37,7 @@ from portfolio.choices import LinkKind
 from portfolio.models import UseCaseLink
 
 EXTERNAL_ID_PREFIX = "scale:"
-BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
+BASE_TIME = datetime(2025, 1, 1, tzinfo=timezone.utc)  # not datetime.UTC: Python 3.10 has none
 BATCH_SIZE = 5000
 USERS, DOMAINS, TEAMS, FOUNDATIONS = 50, 12, 40, 60
 # Share of links drawn inside the source's domain: portfolios are denser within a domain.
