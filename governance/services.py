@@ -39,7 +39,6 @@ from .choices import (
     RoundClosure,
     VoteChoice,
 )
-from .exceptions import WorkflowError
 from .models import (
     AgendaItem,
     ChangeRequest,
@@ -55,9 +54,9 @@ from .rules import is_team_member
 from .selectors import active_membership, committee_for, committee_members
 from .workflow import (
     Transition,
-    allowed_actions,
     check_state,
     get_transition,
+    no_open_round,
     recusal_refusal,
     require_may,
     wrong_state,
@@ -95,13 +94,7 @@ def _locked_open_round(use_case: UseCase) -> ReviewRound:
         .first()
     )
     if review_round is None:
-        raise WorkflowError(
-            gettext("%(reference)s has no open review round: start the review first.")
-            % {"reference": use_case.reference},
-            current_state=use_case.status,
-            allowed_actions=allowed_actions(use_case.status),
-            code="no_open_round",
-        )
+        raise no_open_round(use_case)
     return review_round
 
 

@@ -84,18 +84,23 @@ def _quorum_message(quorum) -> str:
     return gettext("Quorum not met: %(parts)s.") % {"parts": "; ".join(parts)}
 
 
+def no_open_round(use_case: UseCase) -> WorkflowError:
+    """The refusal for a step that needs the open review round of a use case that has none (data
+    written around the workflow): the workflow does not invent one."""
+    return WorkflowError(
+        gettext("%(reference)s has no open review round: start the review first.") % {"reference": use_case.reference},
+        current_state=use_case.status,
+        allowed_actions=allowed_actions(use_case.status),
+        code="no_open_round",
+    )
+
+
 def require_quorum(use_case: UseCase) -> None:
     """The votes of the open round meet the committee's quorum: enough votes, from enough distinct
     business functions (abstentions and the owning team's members do not count)."""
     review_round = open_round(use_case=use_case)
     if review_round is None:
-        raise WorkflowError(
-            gettext("%(reference)s has no open review round: start the review first.")
-            % {"reference": use_case.reference},
-            current_state=use_case.status,
-            allowed_actions=allowed_actions(use_case.status),
-            code="no_open_round",
-        )
+        raise no_open_round(use_case)
     quorum = round_quorum(review_round=review_round)
     if not quorum.is_met:
         raise QuorumNotMet(
