@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,7 +20,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
     a past version is never saved back from the history page (SIMPLE_HISTORY_REVERT_DISABLED hides
     the button; this refuses the form's POST too)."""
 
+    def _require_visible(self, request, object_id) -> None:
+        # The history of an object the list would not show (another team's draft) is not shown either.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
         if request.method == "POST":
             raise PermissionDenied(_("Past versions are read-only: change the object itself."))
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)

@@ -21,8 +21,13 @@ from governance.choices import MemberRole
 from portfolio.choices import LinkKind, LinkStrength
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-# States reached only through a decision: the committee decided on an assessed risk tier.
-DECIDED = frozenset({Status.APPROVED, Status.REJECTED, Status.IN_DELIVERY, Status.SCALED, Status.RETIRED})
+# States the loader may reach through a decision (on hold may follow an approval): the committee
+# decided on an assessed risk tier, and its chair is not in the owning team.
+DECIDED = frozenset(
+    {Status.APPROVED, Status.REJECTED, Status.IN_DELIVERY, Status.SCALED, Status.RETIRED, Status.ON_HOLD}
+)
+# States past review, reached after the secretary started the review.
+REVIEWED = DECIDED | {Status.IN_REVIEW, Status.CHANGES_REQUESTED}
 
 
 class DemoDataError(Exception):
@@ -182,6 +187,7 @@ def _check_foundations(check: _Checker, data: DemoData, teams: set[str]) -> set[
 
 def _check_use_cases(check, data, usernames, domains, teams, functions, foundations) -> set[str]:
     keys = check.unique("use_cases.yaml", data.use_cases, "key")
+    roles = {row.get("committee_role"): row.get("username") for row in data.people if isinstance(row, dict)}
     required = {"key", "status", "title", "domain", "team", "owner"}
     optional = set(USE_CASE_CONTENT_FIELDS) - required
     for row in data.use_cases:
@@ -216,6 +222,11 @@ def _check_use_cases(check, data, usernames, domains, teams, functions, foundati
                 check.fail(where, f"a {row['status']} use case was submitted, so it needs {', '.join(empty)}")
         if row["status"] in DECIDED and row.get("risk_tier", "not_assessed") == "not_assessed":
             check.fail(where, f"a {row['status']} use case was decided on an assessed EU AI Act risk tier")
+        in_team = teams.get(row["team"], set())
+        if row["status"] in DECIDED and roles.get(MemberRole.CHAIR) in in_team:
+            check.fail(where, f"the chair sits in team {row['team']!r}: they may not decide on its use cases")
+        if row["status"] in REVIEWED and roles.get(MemberRole.SECRETARY) in in_team:
+            check.fail(where, f"the secretary sits in team {row['team']!r}: they may not review its use cases")
     return keys
 
 

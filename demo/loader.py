@@ -343,6 +343,8 @@ class _History:
 
         if status == Status.DRAFT:
             return []
+        if status == Status.DISCARDED:
+            return [("discard", {"to": Status.DISCARDED})]
         if status == Status.SUBMITTED:
             return [submit]
         if status == Status.IN_REVIEW:

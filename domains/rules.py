@@ -19,20 +19,21 @@ def is_use_case_team_member(user, use_case) -> bool:
 
 
 @rules.predicate
-def is_use_case_owner(user, use_case) -> bool:
-    return use_case is not None and use_case.owner_id == user.pk
-
-
-@rules.predicate
 def is_in_editable_state(user, use_case) -> bool:
     return use_case is not None and use_case.status in EDITABLE_STATUSES
 
 
 def _may_edit_any(actor, use_case) -> bool:
-    """The system (imports, demo data), and the committee that covers the use case or a superuser."""
+    """The system (imports, demo data), a superuser, and the committee that covers the use case,
+    except a committee member who sits in its team: for their own team's work the team's rule
+    applies, as they do not review it either."""
     from .selectors import EDIT_ANY_USE_CASE
 
-    return is_system(actor) or actor.has_perm(EDIT_ANY_USE_CASE, use_case)
+    if is_system(actor) or actor.is_superuser:
+        return True
+    if use_case.team_id is not None and is_use_case_team_member(actor, use_case):
+        return False
+    return actor.has_perm(EDIT_ANY_USE_CASE, use_case)
 
 
 def require_may_create_use_case(actor, use_case) -> None:

@@ -71,6 +71,15 @@ def _set_relations(
     return changed
 
 
+def use_cases_lock(*use_cases: UseCase) -> dict[int, UseCase]:
+    """Lock these use cases, in primary-key order, and return them by id, as locked. A write that
+    touches several use cases (a link, a form that saves content and links) takes them all first,
+    in this order, so that two such writes wait for each other instead of deadlocking. Writes
+    nothing: callers are services, or views inside the transaction of the services they call."""
+    ids = sorted({use_case.pk for use_case in use_cases if use_case is not None and use_case.pk})
+    return {uc.pk: uc for uc in UseCase.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
+
+
 def _lock_for_edit(actor: Actor, use_case: UseCase, *, new_team=None) -> UseCase:
     """Lock the use case, then check that the actor may change it: the check holds until commit."""
     locked = UseCase.objects.select_for_update().get(pk=use_case.pk)

@@ -6,14 +6,13 @@ from __future__ import annotations
 import rules
 
 from core.actors import is_person
-from domains.rules import is_use_case_owner, is_use_case_team_member
+from domains.rules import is_use_case_team_member
 
 from .choices import MemberRole
 from .selectors import active_membership, committee_for, has_active_membership
 
-# The team that owns a use case, and its owner: reused from the domains layer.
+# The team that owns a use case: reused from the domains layer.
 is_team_member = is_use_case_team_member
-is_owner = is_use_case_owner
 
 
 def _membership(user, use_case):

@@ -160,7 +160,9 @@ class TimelineEntry:
 # listed twice. use_case.updated is filtered in _shown_in_timeline: the field history says most of it.
 _TIMELINE_SKIPPED_ACTIONS = frozenset({"vote.cast"})
 # Written by the workflow itself; the transition entry says it.
-_HISTORY_IGNORED_FIELDS = frozenset({"status", "status_changed_at", "updated_at", "created_at", "id"})
+_HISTORY_IGNORED_FIELDS = frozenset(
+    {"status", "status_changed_at", "status_before_hold", "updated_at", "created_at", "id"}
+)
 
 
 def _user_name(user: User | None, fallback: str = "") -> str:
@@ -568,6 +570,8 @@ def _expectation(use_case: UseCase, *, open_requests: int, votes: int, condition
         return Expectation(_("Rejected by the committee: see the decision's rationale."), False)
     if status == Status.SCALED:
         return Expectation(_("In production: retire it when it is no longer used."), False)
+    if status == Status.DISCARDED:
+        return Expectation(_("Discarded by the team: kept on record, nothing further."), False)
     return Expectation(_("Retired: nothing further."), False)
 
 
@@ -591,7 +595,10 @@ def use_cases_awaiting_vote(*, user: User) -> QuerySet[UseCase]:
         use_case=OuterRef("pk"), closed_at__isnull=True, committee__in=committees
     )
     my_vote = Vote.objects.filter(round__use_case=OuterRef("pk"), round__closed_at__isnull=True, voter=user)
-    return UseCase.objects.filter(Exists(open_in_my_committee), ~Exists(my_vote), status=Status.IN_REVIEW)
+    # A member does not vote on their own team's use cases: they wait for the others, not for them.
+    return UseCase.objects.filter(Exists(open_in_my_committee), ~Exists(my_vote), status=Status.IN_REVIEW).exclude(
+        team__members=user
+    )
 
 
 TIMELINE_KIND_LABELS = {

@@ -39,6 +39,7 @@ from .choices import (
     RoundClosure,
     VoteChoice,
 )
+from .exceptions import WorkflowError
 from .models import (
     AgendaItem,
     ChangeRequest,
@@ -53,7 +54,9 @@ from .models import (
 from .rules import is_team_member
 from .selectors import active_membership, committee_for, committee_members
 from .workflow import (
+    TRANSITIONS,
     Transition,
+    allowed_actions,
     check_state,
     get_transition,
     no_open_round,
@@ -114,11 +117,21 @@ def _move(*, actor, original: UseCase, locked: UseCase, transition: Transition, 
     """Write the new state and its audit event; mirror the state on the caller's instance."""
     source = locked.status
     if transition.target is None:
-        target, locked.status_before_hold = locked.status_before_hold, ""
+        target = locked.status_before_hold
+        if target not in TRANSITIONS["put_on_hold"].sources:
+            raise WorkflowError(
+                gettext(
+                    "%(reference)s has no record of where it was before it was put on hold: an administrator sets it."
+                )
+                % {"reference": locked.reference},
+                current_state=source,
+                allowed_actions=allowed_actions(source),
+                code="hold_origin_unknown",
+            )
     else:
         target = transition.target
-        if transition.remembers_source:
-            locked.status_before_hold = source
+    # Only a use case on hold says where it was: every other state leaves the field empty.
+    locked.status_before_hold = source if transition.remembers_source else ""
     locked.status = target
     locked.status_changed_at = timezone.now()
     locked._history_user = user_or_none(actor)
@@ -606,6 +619,12 @@ def notifications_remind_missing_votes(*, days_before: int, today: datetime.date
         if not rounds:
             continue
         voted = set(Vote.objects.filter(round__in=rounds).values_list("round_id", "voter_id"))
+        teams_of_use_cases = {
+            (use_case_id, user_id)
+            for use_case_id, user_id in UseCase.objects.filter(pk__in=[r.use_case_id for r in rounds]).values_list(
+                "pk", "team__members"
+            )
+        }
         for membership in (
             CommitteeMembership.objects.active(today)
             .voting()
@@ -613,7 +632,13 @@ def notifications_remind_missing_votes(*, days_before: int, today: datetime.date
             .select_related("user")
             .order_by("user__username")
         ):
-            pending = [r.use_case for r in rounds if (r.pk, membership.user_id) not in voted]
+            # A member does not vote on their own team's use cases: no reminder for those.
+            pending = [
+                r.use_case
+                for r in rounds
+                if (r.pk, membership.user_id) not in voted
+                and (r.use_case_id, membership.user_id) not in teams_of_use_cases
+            ]
             if not pending:
                 continue
             created += notification_enqueue(

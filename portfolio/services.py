@@ -17,6 +17,7 @@ from core.services import audit_record
 from domains.models import UseCase
 from domains.rules import require_may_edit_use_case
 from domains.selectors import use_case_visibility_filter
+from domains.services import use_cases_lock
 
 from .choices import LinkKind
 from .models import UseCaseLink
@@ -42,12 +43,6 @@ def _integrity_message(exc: IntegrityError) -> str:
     if "link_unique" in text:
         return gettext("These two use cases already have a link of this kind.")
     return gettext("The link was refused by the database: %(error)s") % {"error": text.splitlines()[0]}
-
-
-def _lock_use_cases(*use_cases: UseCase) -> dict[int, UseCase]:
-    """Lock these use cases, in primary-key order; returns them by id, as locked."""
-    ids = sorted({use_case.pk for use_case in use_cases})
-    return {uc.pk: uc for uc in UseCase.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
 
 
 def _require_visible(actor: Actor, use_case: UseCase, field: str) -> None:
@@ -76,7 +71,7 @@ def link_create(
     strength: int = 2,
     rationale: str = "",
 ) -> UseCaseLink:
-    locked = _lock_use_cases(source, target)
+    locked = use_cases_lock(source, target)
     require_may_edit_use_case(actor, locked[source.pk])
     _require_visible(actor, target, "target")
     link = UseCaseLink(
@@ -101,7 +96,7 @@ def link_update(*, actor: Actor, link: UseCaseLink, data: dict) -> UseCaseLink:
         raise ValidationError(dict.fromkeys(unknown, gettext("This field cannot be set.")))
     current = UseCaseLink.objects.select_related("source", "target").get(pk=link.pk)
     new_source, new_target = data.get("source", current.source), data.get("target", current.target)
-    locked = _lock_use_cases(current.source, current.target, new_source, new_target)
+    locked = use_cases_lock(current.source, current.target, new_source, new_target)
     link = UseCaseLink.objects.select_for_update().get(pk=link.pk)
     if not {link.source_id, link.target_id} <= set(locked):
         raise ChangedMeanwhile(gettext("This link was changed meanwhile: read it again and retry."))
@@ -121,7 +116,16 @@ def link_update(*, actor: Actor, link: UseCaseLink, data: dict) -> UseCaseLink:
 @transaction.atomic
 def link_delete(*, actor: Actor, link: UseCaseLink) -> None:
     current = UseCaseLink.objects.select_related("source", "target").get(pk=link.pk)
-    locked = _lock_use_cases(current.source, current.target)
+    locked = use_cases_lock(current.source, current.target)
+    # Read it again under the locks: a concurrent change of its ends must not be deleted under the
+    # permission of the ends it had before.
+    if (
+        UseCaseLink.objects.select_for_update()
+        .filter(pk=link.pk, source=current.source_id, target=current.target_id)
+        .count()
+        != 1
+    ):
+        raise ChangedMeanwhile(gettext("This link was changed meanwhile: read it again and retry."))
     require_may_edit_use_case(actor, locked[current.source_id])
     data = _link_data(current)
     source = locked[current.source_id]

@@ -205,9 +205,10 @@ VIEWS: tuple[View, ...] = (
         FROM core_auditevent e
         JOIN django_content_type ct ON ct.id = e.target_type_id
         LEFT JOIN domains_usecase u ON u.id = e.use_case_id
-        WHERE e.use_case_id IS NULL OR {_shared("u")}
+        WHERE (e.use_case_id IS NULL OR {_shared("u")}) AND e.action NOT LIKE 'api\\_token.%'
         """,
-        "Who did what, when (append-only); data is the event details as JSON text.",
+        "Who did what, when (append-only); data is the event details as JSON text. Events about API "
+        "tokens (who holds which, whether it may write) are an administrator's business and left out.",
     ),
 )
 

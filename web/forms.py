@@ -22,7 +22,7 @@ from domains.models import (
     UseCase,
     User,
 )
-from domains.selectors import use_case_list
+from domains.selectors import is_shared, use_case_list
 from portfolio.choices import LinkKind, LinkStrength
 
 SCORE_CHOICES = [("", _("Not scored yet"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -284,7 +284,7 @@ class UseCaseSearchForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses")), *[(v, label) for v, label in Status.choices if v != Status.DRAFT]],
+        choices=[("", _("All statuses")), *[(v, label) for v, label in Status.choices if is_shared(v)]],
     )
     ambition = forms.ChoiceField(
         label=_("Ambition"), required=False, choices=[("", _("Any ambition")), *Ambition.choices]

@@ -24,7 +24,7 @@ from domains import services as domain_services
 from domains.choices import AMBITION_HELP, JourneyStage, Status
 from domains.filters import UseCaseFilterSet
 from domains.models import UseCase
-from domains.selectors import shared_filter, use_case_list
+from domains.selectors import RECORD_ONLY_STATUSES, shared_filter, use_case_list
 from governance import selectors
 from governance import services as workflow
 from governance.exceptions import SubmissionIncomplete
@@ -72,7 +72,13 @@ def _require_team_member(request, use_case: UseCase) -> None:
 def my_use_cases(request):
     """The use cases of the teams this person belongs to, with what is expected of them next."""
     teams = list(request.user.teams.order_by("name"))
-    qs = use_case_list(actor=request.user).filter(team__in=[t.pk for t in teams]).order_by("-updated_at", "-id")
+    # The teams' work, as anyone in them sees it: a discarded draft is on record for the committee only.
+    qs = (
+        use_case_list(actor=request.user)
+        .filter(team__in=[t.pk for t in teams])
+        .exclude(status__in=RECORD_ONLY_STATUSES)
+        .order_by("-updated_at", "-id")
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     expectations = selectors.team_expectations(use_cases=rows)
@@ -222,15 +228,18 @@ def _not_editable_message(use_case: UseCase) -> str:
     ) % {"reference": use_case.reference, "status": use_case.get_status_display().lower()}
 
 
-def _outgoing_links(use_case: UseCase | None) -> list[UseCaseLink]:
+def _outgoing_links(actor, use_case: UseCase | None) -> list[UseCaseLink]:
+    """The links from this use case to use cases the person may see (a target that went back to
+    draft in another team keeps its title to its team)."""
     if use_case is None:
         return []
-    return list(use_case.outgoing_links.select_related("target").order_by("kind", "id"))
+    visible = use_case_list(actor=actor).values("pk")
+    return list(use_case.outgoing_links.filter(target__in=visible).select_related("target").order_by("kind", "id"))
 
 
 def _edit(request, *, use_case: UseCase | None):
     actor = request.user
-    existing_links = _outgoing_links(use_case)
+    existing_links = _outgoing_links(actor, use_case)
     data = request.POST if request.method == "POST" else None
     form = UseCaseForm(data, instance=use_case or UseCase(), actor=actor)
     links = LinkFormSet(data, prefix="links", actor=actor, use_case=use_case)
@@ -282,6 +291,11 @@ def _save(*, actor, use_case, form: UseCaseForm, links, removal) -> UseCase:
     """Content, foundations and links in one transaction, each through its own service: a refused
     link rolls the content back too, so nothing is left half saved. A refusal is put on the form it
     belongs to, then re-raised so the transaction rolls back."""
+    if use_case is not None:
+        # Every use case this save touches, locked first in primary-key order (as the link services
+        # do): two teams saving links A->B and B->A at once wait for each other, never deadlock.
+        targets = [f.cleaned_data.get("target_use_case") for f in links.forms if f.has_changed() and f.is_filled]
+        domain_services.use_cases_lock(use_case, *targets, *(link.target for link in removal.links_to_remove()))
     kwargs = {
         "actor": actor,
         "data": form.content_data(),

@@ -44,5 +44,5 @@ their own `@action`s get the token rules (a read-only token gets 403 on every wr
 throttling from the REST_FRAMEWORK defaults, as long as they keep `ApiPermission` among their
 permission classes.
 
-A reporting view for BI tools reading PostgreSQL goes in reporting/views.py (see there).
+A reporting view for BI tools reading PostgreSQL goes in reporting/sql.py (see there).
 """

@@ -201,7 +201,6 @@ class UseCase(TimeStampedModel):
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("use case")
-        permissions = [("view_all_drafts", "Can see the drafts of every team")]
         indexes = [models.Index(fields=["updated_at", "id"], name="usecase_updated_id_idx")]
         constraints = [
             _score_constraint("business_value", _("Business value must be between 1 and 5.")),

@@ -1,6 +1,6 @@
 """Use cases already on hold get the state they return to when resumed, read once from the audit trail
 (the last "put on hold" says where it came from); with no such record, an open review round means it was
-in review, else it was submitted. From now on the workflow writes the field itself."""
+in review, an approval that it was approved, else it was submitted. From now on the workflow writes the field itself."""
 
 from django.db import migrations
 
@@ -11,6 +11,7 @@ def backfill(apps, schema_editor):
     UseCase = apps.get_model("domains", "UseCase")
     AuditEvent = apps.get_model("core", "AuditEvent")
     ReviewRound = apps.get_model("governance", "ReviewRound")
+    Decision = apps.get_model("governance", "Decision")
     for use_case in UseCase.objects.filter(status="on_hold", status_before_hold=""):
         event = (
             AuditEvent.objects.filter(use_case_id=use_case.pk, action="workflow.put_on_hold")
@@ -19,6 +20,8 @@ def backfill(apps, schema_editor):
             .first()
         )
         previous = (event or {}).get("from")
+        if previous not in HOLDABLE and Decision.objects.filter(use_case_id=use_case.pk, outcome="approved").exists():
+            previous = "approved"
         if previous not in HOLDABLE:
             has_open_round = ReviewRound.objects.filter(use_case_id=use_case.pk, closed_at__isnull=True).exists()
             previous = "in_review" if has_open_round else "submitted"

@@ -50,6 +50,7 @@ def test_the_chair_deciding_without_an_assessed_risk_tier_is_told_so(committee_a
 
 def test_the_history_page_offers_no_revert_and_refuses_one(committee_admin, world):
     use_case = advance(world, "approved")
+    title = UseCase.objects.get(pk=use_case.pk).title
     client = committee_admin(world.secretary)
     history = client.get(reverse("admin:domains_usecase_history", args=[use_case.pk]))
     assert history.status_code == 200
@@ -63,7 +64,8 @@ def test_the_history_page_offers_no_revert_and_refuses_one(committee_admin, worl
 
     assert response.status_code == 403
     use_case.refresh_from_db()
-    assert (use_case.status, use_case.title) == ("approved", world.use_case.title)
+    assert (use_case.status, use_case.title) == ("approved", title)
+    assert title != "Reverted title"
 
 
 def test_a_use_case_cannot_be_deleted_from_the_admin(committee_admin, world):
@@ -85,3 +87,14 @@ def test_the_committee_finds_a_discarded_draft_on_record(committee_admin, world)
 
     assert response.context["cl"].result_count == 1
     assert world.use_case.reference in response.text
+
+
+def test_the_history_of_a_draft_the_person_cannot_see_is_404(client, world):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    it_staff = UserFactory(username="it-admin", is_staff=True)
+    it_staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_usecase", "view_historicalusecase"]))
+    client.force_login(it_staff)
+    assert client.get(reverse("admin:domains_usecase_history", args=[world.use_case.pk])).status_code == 404

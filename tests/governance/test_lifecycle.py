@@ -135,3 +135,68 @@ def test_a_use_case_resumes_where_it_was_put_on_hold(world, held_from):
 
     use_case.refresh_from_db()
     assert (use_case.status, use_case.status_before_hold) == (held_from, "")
+
+
+def test_resume_without_a_recorded_origin_is_refused_not_crashed(world):
+    use_case = advance(world, "submitted")
+    services.use_case_transition(actor=world.secretary, use_case=use_case, action="put_on_hold")
+    UseCase.objects.filter(pk=use_case.pk).update(status_before_hold="")  # written around the workflow
+
+    with pytest.raises(BusinessRuleError) as excinfo:
+        services.use_case_transition(actor=world.secretary, use_case=use_case, action="resume")
+
+    assert excinfo.value.code == "hold_origin_unknown"
+    assert UseCase.objects.get(pk=use_case.pk).status == "on_hold"
+
+
+def test_withdrawing_a_held_use_case_forgets_where_it_was_held_from(world):
+    use_case = advance(world, "in_review")
+    services.use_case_transition(actor=world.secretary, use_case=use_case, action="put_on_hold")
+    services.use_case_withdraw(actor=world.team_member, use_case=use_case)
+    assert UseCase.objects.values_list("status", "status_before_hold").get(pk=use_case.pk) == ("draft", "")
+
+
+def test_the_timeline_does_not_list_the_hold_bookkeeping_as_a_change(world):
+    from governance.selectors import use_case_timeline
+
+    use_case = advance(world, "submitted")
+    services.use_case_transition(actor=world.secretary, use_case=use_case, action="put_on_hold")
+    services.use_case_transition(actor=world.secretary, use_case=use_case, action="resume")
+    texts = [entry.text for entry in use_case_timeline(use_case=use_case)]
+    assert not any("status before hold" in text for text in texts)
+    assert texts[-1] == "Resume: On hold → Submitted"
+
+
+def test_a_member_is_not_awaited_on_their_own_teams_use_case(world, finance_in_the_team):
+    from governance.selectors import use_cases_awaiting_vote
+
+    use_case = advance(world, "in_review")
+    assert list(use_cases_awaiting_vote(user=finance_in_the_team)) == []
+    assert list(use_cases_awaiting_vote(user=world.hr)) == [use_case]
+
+
+def test_a_committee_member_does_not_correct_their_own_teams_use_case_in_review(world, finance_in_the_team):
+    from domains.services import use_case_update
+
+    use_case = advance(world, "in_review")
+    with pytest.raises(BusinessRuleError, match="can be edited only while it is a draft"):
+        use_case_update(actor=finance_in_the_team, use_case=use_case, data={"title": "Better title"})
+    use_case_update(actor=world.hr, use_case=use_case, data={"title": "Corrected by the committee"})
+    assert UseCase.objects.get(pk=use_case.pk).title == "Corrected by the committee"
+
+
+def test_a_member_whose_membership_ended_no_longer_sees_other_teams_drafts(world, committee_admin):
+    import datetime
+
+    from django.utils import timezone
+
+    from governance.models import CommitteeMembership
+
+    committee_admin(world.hr)  # in the committee's admin group, as the demo's members are
+    assert use_case_list(actor=world.hr).filter(pk=world.use_case.pk).exists()
+    CommitteeMembership.objects.filter(user=world.hr).update(
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
+        start_date=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    hr = type(world.hr).objects.get(pk=world.hr.pk)  # a fresh user: no permission cache
+    assert not use_case_list(actor=hr).filter(pk=world.use_case.pk).exists()

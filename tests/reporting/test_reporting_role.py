@@ -10,7 +10,7 @@ from django.db import connection
 
 from core.actors import SYSTEM
 from core.models import AuditAction
-from core.services import audit_record
+from core.services import api_token_create, audit_record
 from domains.choices import Status
 from domains.models import UseCase
 from tests.factories import UseCaseFactory, UseCaseLinkFactory, function
@@ -53,6 +53,7 @@ def data():
 def test_reporting_role_reads_the_views_without_drafts(reporting_role, data):
     for use_case in (data["shown"], data["draft"]):
         audit_record(actor=SYSTEM, action=AuditAction.USE_CASE_UPDATED, target=use_case, data={"fields": ["title"]})
+    api_token_create(actor=SYSTEM, user=data["shown"].owner, name="Who holds a token is not for BI", can_write=True)
     rows = reporting_role.execute(
         "SELECT reference, status, domain_slug, team_slug, functions, business_value, net_annual_value "
         "FROM use_cases ORDER BY reference"

@@ -373,3 +373,18 @@ def test_an_owner_who_left_the_team_does_not_block_the_edit(alice_client, org):
     assert response.status_code == 302
     use_case.refresh_from_db()
     assert (use_case.title, use_case.owner) == ("Still editable", org.paul)
+
+
+def test_the_form_does_not_name_a_linked_use_case_that_went_back_to_another_teams_draft(alice_client, org):
+    from domains.models import UseCase
+    from portfolio.services import link_create
+
+    use_case = org.use_case()
+    neighbour = org.submit(org.use_case(title="Neighbour now private", team=org.logistics, owner=org.bob))
+    link_create(actor=org.alice, source=use_case, target=neighbour, kind="reinforces")
+    UseCase.objects.filter(pk=neighbour.pk).update(status="draft")  # withdrawn by its team
+
+    page = alice_client.get(reverse("web:use_case_edit", args=[use_case.reference]))
+
+    assert page.status_code == 200
+    assert "Neighbour now private" not in page.text
