@@ -24,11 +24,20 @@ def _create_after_migrate(sender, using, plan=None, verbosity=1, **kwargs):
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
-    if any(backwards for _migration, backwards in plan or ()):
+    if any(backwards for _migration, backwards in plan or ()) or not _fully_migrated(connection):
         if verbosity:
-            print(f"Reporting views left dropped after migrating backwards: run migrate to create them ({using}).")
+            print(f"Reporting views left dropped until every migration is applied: run migrate ({using}).")
         return
     sql.create_views(connection)
+
+
+def _fully_migrated(connection) -> bool:
+    """The views describe the latest schema: a partial migrate (one app, or to a named migration)
+    may leave tables they read missing."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
 class ReportingConfig(AppConfig):

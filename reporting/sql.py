@@ -249,9 +249,22 @@ def create_views(connection) -> None:
     """Drop and create every view in one transaction. Grants to reporting roles follow: the role
     command sets default privileges on the schema, so a view created again is readable again."""
     from django.db import transaction
+    from psycopg import sql as psql
 
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for name in existing_views(cursor):
             cursor.execute(f'DROP VIEW IF EXISTS {SCHEMA}."{name}" CASCADE')
         for statement in create_statements():
             cursor.execute(statement)
+        # Reporting roles read every view again, whoever runs migrate (default privileges only
+        # cover views created by the role that set them).
+        cursor.execute(
+            "SELECT rolname FROM pg_roles WHERE has_schema_privilege(rolname, %s, 'USAGE') AND NOT rolsuper "
+            "AND rolname <> current_user AND rolname NOT LIKE 'pg\\_%%'",
+            [SCHEMA],
+        )
+        grant = psql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}")
+        for (role,) in cursor.fetchall():
+            cursor.execute(
+                grant.format(psql.Identifier(SCHEMA), psql.Identifier(role)).as_string(connection.connection)
+            )
