@@ -314,3 +314,31 @@ def test_keyboard_alone_reaches_the_form_and_saves_a_draft(new_page, shot):
 
     expect(page.locator(".message--success")).to_contain_text("saved as a draft")
     expect(page.get_by_label("Title")).to_have_value("Shelf gap detection from store cameras")
+
+
+def test_a_long_unbroken_title_wraps_and_more_related_use_cases_can_be_added(new_page, shot):
+    data = seed()
+    long_title = "Forecast" + "x" * 190  # one unbroken word of 198 characters (titles hold 200)
+    long_one = UseCaseFactory(title=long_title, team=data["forecasting"].team, owner=data["forecasting"].owner)
+    workflow.use_case_submit(actor=data["forecasting"].owner, use_case=long_one)
+    page = new_page()
+    log_in(page, "alice", "/accounts/login/")
+
+    page.goto("/use-cases/?q=Forecast")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the title wraps"
+    page.goto(f"/use-cases/{long_one.reference}/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # A use case of another team, reached from Explore: the Explore tab is the one marked.
+    expect(page.locator(".main-nav a[aria-current]")).to_have_text("Explore")
+    expect(page.get_by_role("link", name=re.compile(r"^Email "))).to_have_attribute("href", re.compile(r"^mailto:"))
+
+    page.goto("/use-cases/new/")
+    expect(page.locator("[data-link-row]")).to_have_count(1)
+    page.get_by_role("button", name="Add another related use case").click()
+    page.get_by_role("button", name="Add another related use case").click()
+    expect(page.locator("[data-link-row]")).to_have_count(3)
+    expect(page.locator("#id_links-2-target")).to_be_focused()
+    expect(page.locator("input[name=links-TOTAL_FORMS]")).to_have_value("3")
+    expect(page.locator("#id_links-2-strength")).to_be_visible()
+    expect(page.locator("#id_links-2-rationale")).to_be_visible()
+    shot(page, "14-more-related-use-cases")
