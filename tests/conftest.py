@@ -46,28 +46,3 @@ def committee_admin(client):
         return client
 
     return login
-
-
-@pytest.fixture(scope="module")
-def _demo_organisation(django_db_setup, django_db_blocker):
-    """The demo organisation, loaded once per test module in a transaction that is rolled back after
-    the module; each test runs in a savepoint inside it (as Django's setUpTestData), so a test that
-    writes leaves nothing for the next one."""
-    from django.db import transaction
-
-    from demo.loader import load_demo
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            load_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(_demo_organisation, db):
-    """The demo organisation, for tests that read it (loaded once per module: see above)."""

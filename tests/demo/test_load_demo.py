@@ -1,5 +1,5 @@
 """The demo organisation: loaded from its data files through the product's own services, with a
-history over the last 18 months, and idempotent. Loaded once for this module (tests/conftest.py)."""
+history over the last 18 months, and idempotent. Loaded once per test session (tests/demo/conftest.py)."""
 
 import datetime
 import shutil

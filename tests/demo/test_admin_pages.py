@@ -1,4 +1,4 @@
-"""The committee's admin renders every page with the demo organisation (loaded once for this module)."""
+"""The committee's admin renders every page with the demo organisation (loaded once per test session)."""
 
 import pytest
 from django.contrib import admin
