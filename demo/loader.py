@@ -28,7 +28,16 @@ from django.utils import timezone
 
 from core.actors import SYSTEM
 from domains.choices import EDITABLE_STATUSES, Ambition, RiskTier, Status
-from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
+from domains.models import (
+    USE_CASE_CONTENT_FIELDS,
+    USE_CASE_RELATION_FIELDS,
+    BusinessFunction,
+    Domain,
+    Foundation,
+    Team,
+    UseCase,
+    User,
+)
 from domains.selectors import is_shared
 from domains.services import use_case_create
 from governance import services as workflow
@@ -47,6 +56,7 @@ HISTORY_DAYS = 540  # 18 months
 # The organisation exists this long before its first use case.
 SETUP_LEAD_DAYS = 30
 NEXT_MEETING_IN_DAYS = 7
+MONEY_FIELDS = ("estimated_annual_benefit", "estimated_annual_cost")
 
 
 @dataclass
@@ -378,30 +388,25 @@ class _History:
         return steps
 
     def _create(self, row: dict) -> None:
-        owner = self.users[row["owner"]]
-        content = {
-            name: row.get(name)
-            for name in ("title", "problem_statement", "proposed_solution", "ambition", "ai_technique", "sourcing")
-        }
+        """The use case as its owner writes it: every content field the row gives (the one list,
+        domains.models.USE_CASE_CONTENT_FIELDS), names resolved to rows; what it leaves out keeps the
+        model's default."""
+        references = {"domain": self.domains, "team": self.teams, "owner": self.users, "sponsor": self.users}
+        data = {}
+        for name in USE_CASE_CONTENT_FIELDS:
+            if name in USE_CASE_RELATION_FIELDS or name not in row:
+                continue
+            value = row[name]
+            if name in references:
+                value = references[name][value] if value else None
+            elif name in MONEY_FIELDS:
+                value = _money(value)
+            elif isinstance(value, list):
+                value = list(value)
+            data[name] = value
         use_case = use_case_create(
-            actor=owner,
-            data={
-                **{name: value or "" for name, value in content.items()},
-                "domain": self.domains[row["domain"]],
-                "team": self.teams[row["team"]],
-                "owner": owner,
-                "sponsor": self.users.get(row.get("sponsor")) if row.get("sponsor") else None,
-                "journey_stages": list(row.get("journey_stages", [])),
-                "business_value": row.get("business_value"),
-                "feasibility": row.get("feasibility"),
-                "data_readiness": row.get("data_readiness"),
-                "estimated_annual_benefit": _money(row.get("estimated_annual_benefit")),
-                "estimated_annual_cost": _money(row.get("estimated_annual_cost")),
-                "risk_tier": row.get("risk_tier", RiskTier.NOT_ASSESSED),
-                "is_high_impact": row.get("is_high_impact", False),
-                "uses_personal_data": row.get("uses_personal_data", False),
-                "external_id": EXTERNAL_ID_PREFIX + row["key"],
-            },
+            actor=self.users[row["owner"]],
+            data={**data, "external_id": EXTERNAL_ID_PREFIX + row["key"]},
             functions=[self.functions[slug] for slug in row.get("functions", [])],
             foundations=[self.foundations[slug] for slug in row.get("foundations", [])],
         )
@@ -485,7 +490,7 @@ class _History:
     def _link(self, row: dict, when: datetime.datetime) -> Callable[[], None]:
         def run() -> None:
             source, target = self.use_cases[row["source"]], self.use_cases[row["target"]]
-            owner = self.users[self._row(row["source"])["owner"]]
+            owner = source.owner
             same_team = source.team_id == target.team_id
             by_team = self._status_at(row["source"], when) in EDITABLE_STATUSES and (
                 same_team or is_shared(self._status_at(row["target"], when))
@@ -503,9 +508,6 @@ class _History:
             self.report.count("links")
 
         return run
-
-    def _row(self, key: str) -> dict:
-        return next(row for row in self.data.use_cases if row["key"] == key)
 
 
 def _money(value) -> Decimal | None:
