@@ -18,3 +18,43 @@ def run_django(script: str, **env: str) -> dict:
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _other_postgres_session():
+    """A second, real PostgreSQL session on the test database."""
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return psycopg.connect(
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        dbname=settings["NAME"],
+        autocommit=True,
+    )
+
+
+def terminate_backend(pid: int) -> None:
+    """Kill a PostgreSQL session from another one, as a failover or an administrator would."""
+    with _other_postgres_session() as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+class RowLockedElsewhere:
+    """Hold `SELECT ... FOR UPDATE` on rows from a second, real PostgreSQL session until the block ends,
+    as another request in the middle of a long write would. Needs a transactional test (the rows must
+    be committed for the other session to see them)."""
+
+    def __init__(self, table: str, pk: int):
+        self.table, self.pk = table, pk
+
+    def __enter__(self):
+        self.other = _other_postgres_session()
+        self.other.execute("BEGIN")
+        self.other.execute(f'SELECT 1 FROM "{self.table}" WHERE id = %s FOR UPDATE', [self.pk])
+        return self
+
+    def __exit__(self, *exc):
+        self.other.execute("ROLLBACK")
+        self.other.close()

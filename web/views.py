@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.database import database_trouble, log_trouble
 from core.exceptions import BusinessRuleError
 from domains import services as domain_services
 from domains.choices import AMBITION_HELP, JourneyStage, Status
@@ -245,10 +246,21 @@ def _edit(request, *, use_case: UseCase | None):
     links = LinkFormSet(data, prefix="links", actor=actor, use_case=use_case)
     removal = RemoveLinksForm(data, links=existing_links, prefix="links-existing")
     missing = request.session.pop(MISSING_SESSION_KEY.format(pk=use_case.pk), []) if use_case else []
+    status, retry_after = 200, None
 
     if request.method == "POST" and form.is_valid() and links.is_valid() and removal.is_valid():
         try:
             saved = _save(actor=actor, use_case=use_case, form=form, links=links, removal=removal)
+        except DatabaseError as exc:
+            # Passing database trouble (a lock held too long, a lost connection): nothing was saved,
+            # and the form comes back with everything the person typed and what to do.
+            trouble = database_trouble(exc)
+            if trouble is None:
+                raise
+            log_trouble(trouble, exc, request.path)
+            connection.close_if_unusable_or_obsolete()  # a lost connection is opened again to render
+            form.add_error(None, trouble.message)
+            status, retry_after = trouble.status, trouble.retry_after
         except BusinessRuleError as exc:
             # The state changed since the form was opened (a teammate submitted it, say).
             messages.error(request, exc.message)
@@ -264,7 +276,7 @@ def _edit(request, *, use_case: UseCase | None):
             return redirect("web:use_case_edit", reference=saved.reference)
 
     form.mark_missing(missing)
-    return render(
+    response = render(
         request,
         "web/use_case_form.html",
         {
@@ -282,8 +294,11 @@ def _edit(request, *, use_case: UseCase | None):
             "missing_names": set(missing),
             "nav_section": "mine",
         },
-        status=200,
+        status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @transaction.atomic

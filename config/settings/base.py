@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.DatabaseTroubleMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -82,6 +83,18 @@ TEMPLATES = [
 # An unset DATABASE_URL means the embedded default: a SQLite file in the project.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# No request waits long on the database: a lock not granted within DB_LOCK_TIMEOUT_MS, or a statement
+# running past DB_STATEMENT_TIMEOUT_MS, is cancelled and answered 503 with Retry-After (core.database).
+# 0 turns a timeout off (a long maintenance command can set its own).
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=5_000)
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000)
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={DB_LOCK_TIMEOUT_MS} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", max(DB_LOCK_TIMEOUT_MS / 1000, 1))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: unset, the cache is local memory and Celery runs tasks in-process.
@@ -214,3 +227,4 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Messages live in the session, not in a cookie: the admin shows a new API token's key once through
 # a message, and a key must never travel in a client-readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+

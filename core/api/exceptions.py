@@ -1,5 +1,6 @@
 """One place that turns business-rule refusals into API responses: 400 for bad input, 403 for a
-user who may not, 409 for a request that does not fit the current state."""
+user who may not, 409 for a request that does not fit the current state (or that crossed another write:
+retry), 503 with Retry-After when the database is busy or unreachable."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.database import database_trouble, log_trouble
 from core.exceptions import BusinessRuleError
 
 
@@ -26,4 +28,13 @@ def api_exception_handler(exc, context):
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or "You do not have permission to do this."}, status=403)
+    trouble = database_trouble(exc)
+    if trouble is not None:
+        request = context.get("request")
+        log_trouble(trouble, exc, request.path if request is not None else "")
+        return Response(
+            {"detail": trouble.message, "code": trouble.code},
+            status=trouble.status,
+            headers={"Retry-After": str(trouble.retry_after)},
+        )
     return drf_exception_handler(exc, context)
