@@ -1,4 +1,8 @@
-"""GET /healthz: is the database reachable, and Redis when one is configured."""
+"""GET /healthz: is the database reachable, and Redis when one is configured.
+
+Anyone may ask (a load balancer has no login): they get each check's status and nothing else. The
+details (the error, with the host and port it names, the database vendor, timings) are for staff only:
+they map the infrastructure for an attacker."""
 
 from __future__ import annotations
 
@@ -45,4 +49,6 @@ def _check_redis() -> dict:
 def healthz(request):
     checks = {"database": _check_database(), "redis": _check_redis()}
     healthy = all(check["status"] in {"ok", "not_configured"} for check in checks.values())
+    if not (request.user.is_authenticated and request.user.is_staff):
+        checks = {name: {"status": check["status"]} for name, check in checks.items()}
     return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)

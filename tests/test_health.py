@@ -1,5 +1,6 @@
 import pytest
 
+from tests.factories import UserFactory
 from tests.utils import run_django
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,21 @@ def test_healthz_is_503_and_names_redis_when_it_is_unreachable(client, settings)
     assert body["status"] == "unhealthy"
     assert body["checks"]["redis"]["status"] == "down"
     assert body["checks"]["database"]["status"] == "ok"
+
+
+def test_healthz_tells_anonymous_callers_the_status_and_nothing_about_the_infrastructure(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    body = client.get("/healthz").json()
+    assert body["checks"] == {"database": {"status": "ok"}, "redis": {"status": "down"}}
+    assert "127.0.0.1" not in str(body) and "6379" not in str(body)
+
+
+def test_healthz_gives_staff_the_details(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    client.force_login(UserFactory(username="operator", is_staff=True))
+    body = client.get("/healthz").json()
+    assert "127.0.0.1" in body["checks"]["redis"]["error"]
+    assert body["checks"]["database"]["vendor"] in {"postgresql", "sqlite"}
 
 
 def test_healthz_without_redis_configured_is_healthy(client, settings):

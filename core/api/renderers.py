@@ -13,6 +13,14 @@ from .flat import csv_datetime_cell, csv_json_cell, csv_list_cell, dumps
 
 # Rows written per chunk of a streamed CSV response.
 CSV_CHUNK_ROWS = 1000
+# A text cell that starts with one of these is read as a formula by Excel, LibreOffice and Google
+# Sheets (CSV injection): it is written with a leading apostrophe, which the spreadsheet shows as text.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def formula_safe(line: list) -> list:
+    """The cells of one CSV line, with text that a spreadsheet would run as a formula defused."""
+    return [("'" + cell) if cell.__class__ is str and cell[:1] in FORMULA_STARTS else cell for cell in line]
 
 
 class FastJSONRenderer(BaseRenderer):
@@ -46,9 +54,9 @@ class CSVRenderer(BaseRenderer):
             header.extend(key for key in row if key not in header)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer.writerow(formula_safe(header))
         for row in rows:
-            writer.writerow([_cell(row.get(key)) for key in header])
+            writer.writerow(formula_safe([_cell(row.get(key)) for key in header]))
         return buffer.getvalue().encode()
 
 
@@ -71,7 +79,7 @@ def stream_csv(lines: Iterator[list]) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     pending = 0
     for line in lines:
-        writer.writerow(line)
+        writer.writerow(formula_safe(line))
         pending += 1
         if pending >= CSV_CHUNK_ROWS:
             yield buffer.getvalue().encode()

@@ -98,3 +98,20 @@ def test_one_use_case_as_csv_encodes_its_lists_as_the_list_does(committee_client
 
     assert one[0]["functions"] == "marketing|sales"
     assert one[0] == next(row for row in listed if row["id"] == str(use_case.pk))
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","Click")', "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_text_cell_a_spreadsheet_would_run_is_written_as_text(committee_client, make_use_case, text):
+    use_case = make_use_case(title=text, problem_statement="Plain text - with a dash inside")
+
+    listed = {row["id"]: row for row in read_csv(committee_client.get("/api/v1/use-cases/", {"format": "csv"}))}
+    detail = read_csv(committee_client.get(f"/api/v1/use-cases/{use_case.pk}/", {"format": "csv"}))[0]
+
+    for row in (listed[str(use_case.pk)], detail):
+        assert row["title"] == "'" + text
+        assert row["problem_statement"] == "Plain text - with a dash inside"
+    # Only the CSV defuses it: the JSON keeps the text as it was written.
+    assert committee_client.get(f"/api/v1/use-cases/{use_case.pk}/").json()["title"] == text
