@@ -6,8 +6,11 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
 import yaml
 from django.core.management import get_commands
+
+from tests.utils import run_django
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -60,3 +63,43 @@ def test_dockerfile_installs_the_pinned_runtime_requirements():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
     assert "gunicorn" in (ROOT / "requirements.txt").read_text()
+
+
+def _compose_environment(**given: str) -> dict[str, str]:
+    """The app's environment as compose would resolve it: `${NAME:-default}` takes the default unless
+    given, `${NAME:?message}` needs a value (compose refuses to start without one)."""
+    resolved = {}
+    for name, value in COMPOSE["x-app"]["environment"].items():
+        value = str(value)
+        match = re.fullmatch(r"\$\{(\w+):([-?])(.*)\}", value)
+        if match:
+            variable, kind, rest = match.groups()
+            if variable in given:
+                value = given[variable]
+            elif kind == "?":
+                raise AssertionError(f"{name} has no default: {rest}")
+            else:
+                value = rest
+        resolved[name] = value
+    return resolved
+
+
+def test_compose_has_no_default_secret_key():
+    with pytest.raises(AssertionError, match="SECRET_KEY has no default"):
+        _compose_environment()
+
+
+def test_compose_settings_pass_check_deploy():
+    """What the stack runs with passes Django's deployment checks, warnings included."""
+    import secrets
+
+    environment = _compose_environment(SECRET_KEY=secrets.token_urlsafe(50))
+    environment["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/none"  # the checks do not connect
+    environment["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    script = (
+        "import django, json; django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('check', deploy=True, fail_level='WARNING');"
+        "print(json.dumps({'ok': True}))"
+    )
+    assert run_django(script, **environment) == {"ok": True}

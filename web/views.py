@@ -410,3 +410,13 @@ def use_case_step_view(request, reference: str, action: str):
     if action == "discard":
         return redirect("web:my_use_cases")
     return redirect("web:use_case_detail", reference=use_case.reference)
+
+
+def signin_locked_out(request, credentials, *args, **kwargs):
+    """django-axes' answer to a sign-in while this username is locked out from this address (429)."""
+    from django.conf import settings
+
+    minutes = max(int(settings.AXES_COOLOFF_TIME.total_seconds() // 60), 1)
+    response = render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response

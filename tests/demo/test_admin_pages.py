@@ -1,6 +1,7 @@
 """The committee's admin renders every page with the demo organisation (loaded once per test session)."""
 
 import pytest
+from django.http import HttpRequest
 from django.contrib import admin
 from django.urls import reverse
 
@@ -24,7 +25,7 @@ def test_every_changelist_renders_with_the_demo_data_for_an_administrator(demo, 
 def test_a_committee_member_opens_every_committee_list_and_no_other(demo, client):
     from governance.selectors import committee_admin_permissions
 
-    client.login(username="camille.petit", password="demo-pass-2026")
+    client.login(request=HttpRequest(), username="camille.petit", password="demo-pass-2026")
     allowed = {(p.content_type.app_label, p.content_type.model) for p in committee_admin_permissions()}
     for model in admin.site._registry:
         response = client.get(_admin_url(model, "changelist"))

@@ -5,6 +5,7 @@ import datetime
 import shutil
 
 import pytest
+from django.http import HttpRequest
 import yaml
 from django.core.management import call_command
 from django.utils import timezone
@@ -86,7 +87,7 @@ def test_demo_users_log_in_and_the_committee_works_in_the_admin(demo, client):
     people = _rows("organisation.yaml")["people"]
     chair = next(p["username"] for p in people if p.get("committee_role") == "chair")
     member = next(p["username"] for p in people if not p.get("committee_role"))
-    assert client.login(username=chair, password="demo-pass-2026")
+    assert client.login(request=HttpRequest(), username=chair, password="demo-pass-2026")
     assert client.get("/admin/domains/usecase/").status_code == 200
     assert User.objects.get(username=member).check_password("demo-pass-2026")
     assert not User.objects.filter(is_superuser=True).exists()

@@ -3,6 +3,7 @@ accounts or act as someone else, links follow their source's rules, non-committe
 admin only what they would see elsewhere, and committee records do not leak drafts or tokens."""
 
 import pytest
+from django.http import HttpRequest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _committee_member_client(client):
     call_command("load_demo")
     member = "sophie.laurent"  # a member of the demo committee (demo/data/organisation.yaml)
-    assert client.login(username=member, password="demo-pass-2026")
+    assert client.login(request=HttpRequest(), username=member, password="demo-pass-2026")
     return User.objects.get(username=member)
 
 
