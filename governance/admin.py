@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin
 from core.exceptions import BusinessRuleError
+from core.limits import NOTE_MAX_CHARS, PROSE_MAX_CHARS
 from core.models import AuditEvent
 from domains.admin import UseCaseAdminBase
 from domains.choices import Status
@@ -237,18 +238,20 @@ def workflow_timeline_html(obj):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("comment"), widget=forms.Textarea, required=True)
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea, required=True, max_length=NOTE_MAX_CHARS)
 
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("vote"), choices=VoteChoice.choices)
-    comment = forms.CharField(label=_("comment"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea, required=False, max_length=NOTE_MAX_CHARS)
 
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("outcome"), choices=DecisionOutcome.choices)
-    rationale = forms.CharField(label=_("rationale"), widget=forms.Textarea)
-    conditions = forms.CharField(label=_("conditions"), widget=forms.Textarea, required=False)
+    rationale = forms.CharField(label=_("rationale"), widget=forms.Textarea, max_length=PROSE_MAX_CHARS)
+    conditions = forms.CharField(
+        label=_("conditions"), widget=forms.Textarea, required=False, max_length=PROSE_MAX_CHARS
+    )
 
 
 def _with_form(modeladmin, request, queryset, *, form_class, action: str, title, run):

@@ -25,6 +25,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from core.actors import Actor, is_person, require_actor, user_or_none
 from core.exceptions import BusinessRuleError
+from core.limits import check_text_limits
 from core.models import AuditAction
 from core.services import audit_record
 from domains.choices import Status
@@ -207,6 +208,7 @@ def use_case_start_review(*, actor: Actor, use_case: UseCase) -> UseCase:
 @transaction.atomic
 def use_case_request_changes(*, actor: Actor, use_case: UseCase, comment: str) -> ChangeRequest:
     """In review -> changes requested: ends the review round; the team edits and resubmits."""
+    check_text_limits(ChangeRequest, comment=comment)
     transition, locked = _begin(actor=actor, use_case=use_case, action="request_changes")
     comment = _require_text("comment", comment, gettext("Say what the team should change."))
     review_round = _locked_open_round(locked)
@@ -234,6 +236,7 @@ def vote_cast(*, actor: Actor, use_case: UseCase, choice: str, comment: str = ""
     """One vote per voting member (chair or member) per review round, while the use case is in
     review; never by a member of the team that owns it."""
     require_actor(actor)
+    check_text_limits(Vote, comment=comment)
     if choice not in VoteChoice.values:
         raise ValidationError(
             {"choice": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(VoteChoice.values)}]}
@@ -275,6 +278,7 @@ def use_case_decide(*, actor: Actor, use_case: UseCase, outcome: str, rationale:
     """The chair records the committee's decision on the current round's votes: in review ->
     approved or rejected. The transition table's preconditions hold first: the risk tier is
     assessed and the votes meet the committee's quorum."""
+    check_text_limits(Decision, rationale=rationale, conditions=conditions)
     if outcome not in DecisionOutcome.values:
         raise ValidationError(
             {"outcome": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(DecisionOutcome.values)}]}
@@ -321,6 +325,7 @@ def use_case_decide(*, actor: Actor, use_case: UseCase, outcome: str, rationale:
 def use_case_transition(*, actor: Actor, use_case: UseCase, action: str, comment: str = "") -> UseCase:
     """The generic entry: any action of the workflow table by name. Actions with their own inputs
     go to their own service; approve and reject need a decision (use_case_decide)."""
+    check_text_limits(ChangeRequest, comment=comment)  # kept in the audit trail: a comment's limit
     transition = get_transition(action)
     own_service = {
         "submit": use_case_submit,

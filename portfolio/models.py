@@ -9,6 +9,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.limits import NOTE_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
 from .choices import SYMMETRIC_KINDS, LinkKind, LinkStrength
@@ -30,7 +31,7 @@ class UseCaseLink(TimeStampedModel):
     strength = models.PositiveSmallIntegerField(
         _("strength"), choices=LinkStrength.choices, default=LinkStrength.MEDIUM
     )
-    rationale = models.TextField(_("rationale"), blank=True)
+    rationale = limited_text(_("rationale"), NOTE_MAX_CHARS, blank=True)
     created_by = models.ForeignKey(
         "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="created_links"
     )
@@ -44,6 +45,7 @@ class UseCaseLink(TimeStampedModel):
             models.Index(fields=["target", "kind"], name="link_target_kind_idx"),
         ]
         constraints = [
+            *text_limit_constraints("link", {"rationale": NOTE_MAX_CHARS}),
             models.CheckConstraint(
                 condition=~Q(source=F("target")),
                 name="link_not_to_itself",

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import NOTE_MAX_CHARS
 from domains.choices import AMBITION_HELP, Ambition, RiskTier, Status
 from domains.forms import JourneyStagesField
 from domains.models import (
@@ -184,7 +185,7 @@ class LinkForm(forms.Form):
     rationale = forms.CharField(
         label=_("Why they relate"),
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One sentence the committee will read: what they share, or how one helps the other."),
     )

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over core.limits.REQUEST_BODY_MAX_BYTES is refused (413) before anything reads it.
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DatabaseTroubleMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: answers 429 for a locked-out sign-in
 ]
@@ -82,8 +85,10 @@ TEMPLATES = [
     },
 ]
 
-# An unset DATABASE_URL means the embedded default: a SQLite file in the project.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# An unset (or empty) DATABASE_URL means the embedded default: a SQLite file in the project.
+DATABASES = {
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 # No request waits long on the database: a lock not granted within DB_LOCK_TIMEOUT_MS, or a statement
 # running past DB_STATEMENT_TIMEOUT_MS, is cancelled and answered 503 with Retry-After (core.database).
@@ -214,6 +219,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    # JSON bodies are parsed by orjson with a depth limit (core.limits.JSON_MAX_DEPTH); forms as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONBodyParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI Use-Case Portfolio API",
@@ -238,6 +249,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
+# Request bodies: the same limit as the middleware's, for the parts of Django that read bodies.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # core.limits.REQUEST_BODY_MAX_BYTES
+
 # Field history is for reading: every write goes through a service (core.admin.HistoryAdmin).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
@@ -245,3 +259,26 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # a message, and a key must never travel in a client-readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Content Security Policy (django-csp; csp.middleware.CSPMiddleware in MIDDLEWARE) on every page: the
+# team site, the admin, the browsable API and the Swagger docs (served as SpectacularSwaggerSplitView,
+# whose init script is a file of its own). Everything comes from this origin (whitenoise, the vendored
+# Swagger UI), and no page has an inline script or an on*= handler: an injected <script> or handler
+# does not run even if a template ever failed to escape it. tests/test_csp.py walks every kind of page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Inline styles are allowed because pages we do not write carry them: django-simple-history's
+        # history list (a style attribute), DRF's browsable API (style attributes, a <style> block)
+        # and Swagger UI (a <style> block in drf-spectacular's template, styles set at run time).
+        # Inline CSS runs no script; what CSS could leak (url() to another host) is refused by
+        # img-src / font-src / connect-src, which stay on this origin.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Swagger UI's stylesheet draws its icons as data: SVG images; an <img> SVG runs no script.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}

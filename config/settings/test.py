@@ -8,3 +8,4 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+AXES_VERBOSE = False  # django-axes logs every sign-in otherwise

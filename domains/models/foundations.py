@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.limits import NOTE_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
 from ..choices import FoundationKind, Readiness
@@ -23,13 +24,14 @@ class Foundation(TimeStampedModel):
     readiness = models.PositiveSmallIntegerField(
         _("readiness level"), choices=Readiness.choices, default=Readiness.IDEA
     )
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), NOTE_MAX_CHARS, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("foundation")
         constraints = [
+            *text_limit_constraints("foundation", {"description": NOTE_MAX_CHARS}),
             models.CheckConstraint(
                 condition=Q(readiness__gte=1, readiness__lte=5),
                 name="foundation_readiness_1_to_5",

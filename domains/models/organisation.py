@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.limits import NOTE_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
 from ..choices import StrategicPriority
@@ -34,9 +35,10 @@ class User(AbstractUser):
 class BusinessFunction(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), NOTE_MAX_CHARS, blank=True)
 
     class Meta:
+        constraints = [*text_limit_constraints("function", {"description": NOTE_MAX_CHARS})]
         ordering = ["name"]
         verbose_name = _("business function")
 
@@ -49,7 +51,7 @@ class Domain(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), NOTE_MAX_CHARS, blank=True)
     owner = models.ForeignKey(
         "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_domains"
     )
@@ -62,6 +64,7 @@ class Domain(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
+        constraints = [*text_limit_constraints("domain", {"description": NOTE_MAX_CHARS})]
         ordering = ["name"]
         verbose_name = _("domain")
 
@@ -75,7 +78,7 @@ class Team(TimeStampedModel):
     function = models.ForeignKey(
         BusinessFunction, verbose_name=_("function"), on_delete=models.PROTECT, related_name="teams"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), NOTE_MAX_CHARS, blank=True)
     members = models.ManyToManyField("domains.User", blank=True, related_name="teams", verbose_name=_("members"))
 
     # Field history only: simple-history's many-to-many tracking breaks when membership is changed
@@ -83,6 +86,7 @@ class Team(TimeStampedModel):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        constraints = [*text_limit_constraints("team", {"description": NOTE_MAX_CHARS})]
         ordering = ["name"]
         verbose_name = _("team")
 

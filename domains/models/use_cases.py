@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.limits import PROSE_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
 from ..choices import EDITABLE_STATUSES, AITechnique, Ambition, JourneyStage, RiskTier, Sourcing, Status
@@ -124,8 +125,8 @@ class UseCase(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="sponsored_use_cases",
     )
-    problem_statement = models.TextField(_("problem statement"), blank=True)
-    proposed_solution = models.TextField(_("proposed solution"), blank=True)
+    problem_statement = limited_text(_("problem statement"), PROSE_MAX_CHARS, blank=True)
+    proposed_solution = limited_text(_("proposed solution"), PROSE_MAX_CHARS, blank=True)
     ambition = models.CharField(_("ambition"), max_length=20, choices=Ambition.choices, blank=True)
     journey_stages = models.JSONField(
         _("customer-journey stages"),
@@ -203,6 +204,9 @@ class UseCase(TimeStampedModel):
         verbose_name = _("use case")
         indexes = [models.Index(fields=["updated_at", "id"], name="usecase_updated_id_idx")]
         constraints = [
+            *text_limit_constraints(
+                "use_case", {"problem_statement": PROSE_MAX_CHARS, "proposed_solution": PROSE_MAX_CHARS}
+            ),
             _score_constraint("business_value", _("Business value must be between 1 and 5.")),
             _score_constraint("feasibility", _("Feasibility must be between 1 and 5.")),
             _score_constraint("data_readiness", _("Data readiness must be between 1 and 5.")),

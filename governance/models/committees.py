@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.limits import PROSE_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
 from ..choices import VOTING_ROLES, MemberRole
@@ -19,7 +20,7 @@ class Committee(TimeStampedModel):
     """A cross-functional committee that reviews the use cases of the domains it covers."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    mandate = models.TextField(_("mandate"), blank=True)
+    mandate = limited_text(_("mandate"), PROSE_MAX_CHARS, blank=True)
     domains = models.ManyToManyField(
         "domains.Domain", verbose_name=_("domains covered"), blank=True, related_name="committees"
     )
@@ -43,6 +44,7 @@ class Committee(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("committee")
         constraints = [
+            *text_limit_constraints("committee", {"mandate": PROSE_MAX_CHARS}),
             models.CheckConstraint(
                 condition=Q(quorum_votes__gte=1),
                 name="committee_quorum_votes_positive",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import MINUTES_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
 from .committees import Committee
@@ -16,12 +17,13 @@ class Meeting(TimeStampedModel):
     agenda = models.ManyToManyField(
         "domains.UseCase", through="governance.AgendaItem", related_name="meetings", blank=True
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = limited_text(_("minutes"), MINUTES_MAX_CHARS, blank=True)
 
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("meeting")
         constraints = [
+            *text_limit_constraints("meeting", {"minutes": MINUTES_MAX_CHARS}),
             models.UniqueConstraint(
                 fields=["committee", "date"],
                 name="meeting_one_per_committee_per_day",

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import NOTE_MAX_CHARS, PROSE_MAX_CHARS, limited_text, text_limit_constraints
+
 from ..choices import DecisionOutcome, RoundClosure, VoteChoice
 from .committees import Committee
 
@@ -63,13 +65,14 @@ class Vote(models.Model):
         "domains.BusinessFunction", verbose_name=_("function"), on_delete=models.PROTECT, related_name="votes"
     )
     choice = models.CharField(_("vote"), max_length=20, choices=VoteChoice.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = limited_text(_("comment"), NOTE_MAX_CHARS, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["round_id", "created_at", "id"]
         verbose_name = _("vote")
         constraints = [
+            *text_limit_constraints("vote", {"comment": NOTE_MAX_CHARS}),
             models.UniqueConstraint(
                 fields=["round", "voter"],
                 name="vote_once_per_round",
@@ -95,8 +98,8 @@ class Decision(models.Model):
     # One decision per round: the database refuses a second even if two requests race.
     round = models.OneToOneField(ReviewRound, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
-    rationale = models.TextField(_("rationale"))
-    conditions = models.TextField(_("conditions"), blank=True)
+    rationale = limited_text(_("rationale"), PROSE_MAX_CHARS)
+    conditions = limited_text(_("conditions"), PROSE_MAX_CHARS, blank=True)
     decided_by = models.ForeignKey("domains.User", on_delete=models.PROTECT, related_name="decisions")
     votes = models.ManyToManyField(Vote, verbose_name=_("votes it rests on"), related_name="decisions", blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -105,6 +108,7 @@ class Decision(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("decision")
         constraints = [
+            *text_limit_constraints("decision", {"rationale": PROSE_MAX_CHARS, "conditions": PROSE_MAX_CHARS}),
             models.CheckConstraint(
                 condition=Q(outcome__in=DecisionOutcome.values),
                 name="decision_outcome_valid",
@@ -127,7 +131,7 @@ class ChangeRequest(models.Model):
     use_case = models.ForeignKey("domains.UseCase", on_delete=models.PROTECT, related_name="change_requests")
     round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="change_requests")
     author = models.ForeignKey("domains.User", on_delete=models.PROTECT, related_name="change_requests")
-    comment = models.TextField(_("comment"))
+    comment = limited_text(_("comment"), NOTE_MAX_CHARS)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
@@ -135,6 +139,7 @@ class ChangeRequest(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("change request")
         constraints = [
+            *text_limit_constraints("change_request", {"comment": NOTE_MAX_CHARS}),
             models.CheckConstraint(
                 condition=~Q(comment=""),
                 name="changerequest_comment_required",
