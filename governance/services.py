@@ -438,11 +438,14 @@ def notifications_dispatch(notification_ids: list[int]) -> int:
     rows stay pending; the periodic sweeper sends them when it is back. Returns how many were queued."""
     from .tasks import deliver_notification_task
 
-    # Rows that went away or were already handled since (a rolled-back draft, a data load) get no task.
+    # Rows that went away or were already handled since (a rolled-back draft, a data load) get no task;
+    # a row a dead worker left "sending" past its claim timeout is handed out again.
+    stale_claim = timezone.now() - NOTIFICATION_CLAIM_TIMEOUT
     still_pending = set(
-        Notification.objects.filter(pk__in=notification_ids, status=NotificationStatus.PENDING).values_list(
-            "pk", flat=True
-        )
+        Notification.objects.filter(
+            Q(status=NotificationStatus.PENDING) | Q(status=NotificationStatus.SENDING, claimed_at__lt=stale_claim),
+            pk__in=notification_ids,
+        ).values_list("pk", flat=True)
     )
     queued = []
     for notification_id in (pk for pk in notification_ids if pk in still_pending):

@@ -1,6 +1,9 @@
 """Celery tasks of governance: thin, idempotent, taking ids. The outbox rows are the truth; tasks
-only move them along, so a task run twice, late or never (the sweeper catches up) loses nothing and
-sends nothing twice."""
+only move them along, so a task run twice, late or never (the sweeper catches up) loses nothing, and
+a task delivered twice sends nothing twice (the claim refuses the second). One case sends a mail
+twice, never zero times: a worker killed after the mail server took the message but before the row
+was marked sent; after NOTIFICATION_CLAIM_TIMEOUT the sweeper hands the row out again
+(tests/governance/test_faults.py)."""
 
 from __future__ import annotations
 

@@ -152,9 +152,13 @@ class PrivateBroker:
 
     def stop(self) -> None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         try:
-            redis.Redis(port=self.port).shutdown(nosave=True)
+            # No retries: after SHUTDOWN the connection drops, and redis-py's default retries with
+            # backoff would wait seconds for a server that is meant to be gone.
+            redis.Redis(port=self.port, retry=Retry(NoBackoff(), 0)).shutdown(nosave=True)
         except redis.ConnectionError:
             pass
 
