@@ -86,6 +86,33 @@ class TeamAdmin(HistoryAdmin):
             .annotate(member_total=Count("members", distinct=True), use_case_total=Count("use_cases", distinct=True))
         )
 
+    # Who belongs to a team decides who edits its use cases and who is recused from voting on them:
+    # an administrator's change, audited (domains.services.team_*); the committee reads teams.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.TEAM_EDITABLE_FIELDS if name in form.cleaned_data}
+        members = form.cleaned_data.get("members")
+        if change:
+            data = {name: value for name, value in data.items() if name in form.changed_data}
+            saved = services.team_update(
+                actor=request.user, team=obj, data=data, members=members if "members" in form.changed_data else None
+            )
+        else:
+            saved = services.team_create(actor=request.user, data=data, members=members)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        pass  # members were set by the service (save_model)
+
     @admin.display(description=_("members"), ordering="member_total")
     def member_count(self, obj):
         return obj.member_total

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.actors import Actor, require_actor, user_or_none
+from core.actors import Actor, is_system, require_actor, user_or_none
 from core.models import AuditAction
 from core.services import audit_record
 
@@ -18,6 +18,7 @@ from .models import (
     USE_CASE_RELATION_FIELDS,
     BusinessFunction,
     Foundation,
+    Team,
     UseCase,
     UseCaseFoundation,
 )
@@ -168,3 +169,75 @@ def foundation_usage_remove(*, actor: Actor, usage: UseCaseFoundation) -> None:
     use_case, slug = usage.use_case, usage.foundation.slug
     usage.delete()
     audit_record(actor=actor, action=AuditAction.FOUNDATION_REMOVED, target=use_case, data={"foundation": slug})
+
+
+# Teams: who belongs where decides who may edit a team's use cases and who is recused from voting on
+# them, so teams and their members are an administrator's to change, and every change is audited.
+
+TEAM_EDITABLE_FIELDS = ("name", "slug", "function", "description")
+
+
+def _require_administrator(actor: Actor, what: str) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    require_actor(actor)
+    if is_system(actor):
+        return
+    person = user_or_none(actor)
+    if person is None or not person.is_superuser:
+        raise PermissionDenied(what)
+
+
+def _team_value(value):
+    return getattr(value, "slug", None) or value
+
+
+@transaction.atomic
+def team_create(*, actor: Actor, data: dict[str, Any], members: Iterable | None = None) -> Team:
+    _require_administrator(actor, "Only an administrator creates teams.")
+    unknown = sorted(set(data) - set(TEAM_EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    team = Team(**data)
+    team.full_clean()
+    team.save()
+    usernames = []
+    if members is not None:
+        team.members.set(members)
+        usernames = sorted(team.members.values_list("username", flat=True))
+    audit_record(
+        actor=actor,
+        action=AuditAction.TEAM_CREATED,
+        target=team,
+        data={"name": team.name, "slug": team.slug, "members": usernames},
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor: Actor, team: Team, data: dict[str, Any], members: Iterable | None = None) -> Team:
+    """Change a team's name, function, description or members (an administrator only)."""
+    _require_administrator(actor, "Only an administrator changes teams and who belongs to them.")
+    unknown = sorted(set(data) - set(TEAM_EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    locked = Team.objects.select_for_update().get(pk=team.pk)
+    changes = {}
+    for name, value in data.items():
+        before = getattr(locked, name)
+        if before != value:
+            changes[name] = [_team_value(before), _team_value(value)]
+            setattr(locked, name, value)
+    if members is not None:
+        before = sorted(locked.members.values_list("username", flat=True))
+        after = sorted(member.username for member in members)
+        if before != after:
+            changes["members"] = [before, after]
+    if not changes:
+        return locked
+    locked.full_clean()
+    locked.save()
+    if members is not None:
+        locked.members.set(members)
+    audit_record(actor=actor, action=AuditAction.TEAM_UPDATED, target=locked, data={"changes": changes})
+    return locked

@@ -39,6 +39,7 @@ from .models import (
     ReviewRound,
     Vote,
 )
+from .rules import committee_management_refusal, membership_change_refusal
 from .selectors import (
     TIMELINE_KIND_LABELS,
     audit_event_text,
@@ -101,23 +102,148 @@ def _run(request, call, success: str | None = None) -> bool:
 # Committees and meetings ---------------------------------------------------------------------------
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Each new or changed membership is checked against the same rule the service applies, so a
+    refusal shows beside its row with what was typed, before anything is saved."""
+
+    actor = None
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() or not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            existing = form.instance.pk is not None
+            if existing and "user" in form.changed_data:
+                form.add_error("user", gettext("Who a membership is for does not change: end it and add another."))
+                continue
+            user = form.cleaned_data.get("user")
+            if user is None:
+                continue
+            roles = {form.cleaned_data.get("role")} | ({form.initial.get("role")} if existing else set())
+            refusal = membership_change_refusal(self.actor, self.instance, user=user, roles=roles)
+            if refusal is not None:
+                form.add_error(None, refusal)
+
+
 class CommitteeMembershipInline(admin.TabularInline):
+    """Memberships are ended (an end date), never deleted: the votes cast keep their meaning."""
+
     model = CommitteeMembership
+    formset = MembershipFormSet
     extra = 0
+    can_delete = False
     autocomplete_fields = ("user", "function")
     fields = ("user", "function", "role", "start_date", "end_date")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "function")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user
+        return formset
+
+    def _may_manage(self, request, obj) -> bool:
+        return obj is not None and committee_management_refusal(request.user, obj) is None
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_manage(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Committee)
 class CommitteeAdmin(HistoryAdmin):
+    """A committee's mandate, quorum, domains and members. An administrator or the committee's chair
+    changes them, through the audited services (governance.services.committee_*); a member sees them
+    read-only. What changed, and who changed it, is on the committee's timeline below the form."""
+
     list_display = ("name", "covers_all_domains", "quorum_votes", "quorum_functions")
     search_fields = ("name", "mandate")
     autocomplete_fields = ("domains",)
     inlines = [CommitteeMembershipInline]
     actions = ["prepare_next_meeting"]
+    readonly_panels = ("committee_timeline",)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or committee_management_refusal(request.user, obj) is None
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *(self.readonly_panels if obj else ()))
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f not in self.readonly_panels]
+        return [*fields, *(self.readonly_panels if obj else ())]
+
+    @admin.display(description=_("what changed, and who changed it"))
+    def committee_timeline(self, obj):
+        from .selectors import committee_timeline
+
+        entries = [
+            {
+                "when": e.when,
+                "actor": e.actor,
+                "kind": e.kind,
+                "kind_label": TIMELINE_KIND_LABELS[e.kind],
+                "text": e.text,
+            }
+            for e in committee_timeline(committee=obj)
+        ]
+        return render_to_string("admin/governance/timeline.html", {"entries": entries})
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name] for name in services.COMMITTEE_EDITABLE_FIELDS if name in form.cleaned_data
+        }
+        domains = form.cleaned_data.get("domains")
+        if change:
+            data = {name: value for name, value in data.items() if name in form.changed_data}
+            saved = services.committee_update(
+                actor=request.user,
+                committee=obj,
+                data=data,
+                domains=domains if "domains" in form.changed_data else None,
+            )
+        else:
+            saved = services.committee_create(actor=request.user, data=data, domains=domains)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # Domains were set by the service (save_model); memberships go through theirs.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        committee = form.instance
+        # What the admin's change message and log entry read.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not row.has_changed() or row.cleaned_data.get("DELETE"):
+                continue
+            values = {name: row.cleaned_data.get(name) for name in services.MEMBERSHIP_EDITABLE_FIELDS}
+            if row.instance.pk is None:
+                added = services.committee_membership_add(
+                    actor=request.user, committee=committee, user=row.cleaned_data["user"], **values
+                )
+                formset.new_objects.append(added)
+            else:
+                changed = {name: value for name, value in values.items() if name in row.changed_data}
+                saved = services.committee_membership_update(actor=request.user, membership=row.instance, data=changed)
+                formset.changed_objects.append((saved, list(changed)))
 
     @admin.action(description=_("Prepare the next meeting (agenda from the use cases in review)"))
     def prepare_next_meeting(self, request, queryset):

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext
 
-from core.actors import is_person
+from core.actors import is_person, is_system
 from domains.rules import is_use_case_team_member
 
 from .choices import MemberRole
@@ -43,3 +44,44 @@ def is_committee_chair(user, use_case=None) -> bool:
 # and may correct any use case's content and links in any state (domains and portfolio services).
 rules.add_perm("domains.view_all_drafts", is_committee_member | rules.is_superuser)
 rules.add_perm("domains.edit_any_use_case", is_committee_member | rules.is_superuser)
+
+
+# The committee itself ------------------------------------------------------------------------------
+# Its mandate, quorum, domains and members change by an administrator (superuser), the system
+# (imports), or the committee's active chair. Nobody else changes their own membership (a secretary
+# making herself a member to vote, a member making herself chair), and only an administrator (or the
+# system) appoints, changes or ends a chair. governance.services.committee_* apply these; the admin
+# reads them to show refusals beside the row, before saving.
+
+
+def _is_administrator(actor) -> bool:
+    return is_system(actor) or (is_person(actor) and actor.is_superuser)
+
+
+def committee_management_refusal(actor, committee) -> str | None:
+    """Why this actor may not change this committee (None when they may); committee None: create one."""
+    if _is_administrator(actor):
+        return None
+    if committee is None or committee.pk is None:
+        return gettext("Only an administrator creates a committee.")
+    membership = active_membership(user=actor, committee=committee) if is_person(actor) else None
+    if membership is None or membership.role != MemberRole.CHAIR:
+        return gettext(
+            "Only an administrator or the chair of %(committee)s may change its mandate, quorum or members."
+        ) % {"committee": committee}
+    return None
+
+
+def membership_change_refusal(actor, committee, *, user, roles: set[str]) -> str | None:
+    """Why this actor may not add or change `user`'s membership of `committee`, given the roles it has
+    before and after the change (None when they may)."""
+    refusal = committee_management_refusal(actor, committee)
+    if refusal is not None or _is_administrator(actor):
+        return refusal
+    if user.pk == actor.pk:
+        return gettext("Nobody changes their own membership of a committee: ask an administrator.")
+    if MemberRole.CHAIR in roles:
+        return gettext("Only an administrator appoints, changes or ends the chair of %(committee)s.") % {
+            "committee": committee
+        }
+    return None

@@ -18,7 +18,7 @@ from domains.models import Foundation, UseCase, User
 from domains.selectors import TEAM_PRIVATE_STATUSES, is_shared, shared_filter
 from portfolio.choices import LinkKind
 
-from .choices import COUNTED_VOTE_CHOICES, VoteChoice
+from .choices import COUNTED_VOTE_CHOICES, MemberRole, VoteChoice
 from .models import ChangeRequest, Committee, CommitteeMembership, Decision, ReviewRound, Vote
 
 _COMMITTEE_CACHE_ATTR = "_governance_committee"
@@ -29,7 +29,22 @@ _COMMITTEE_ADMIN_APPS = ("core", "domains", "portfolio", "governance")
 # Accounts are an administrator's business: changing a user would let a member make themselves a
 # superuser. The committee may look people up; API tokens it may create only for itself (the token
 # services refuse anything else).
-_COMMITTEE_ADMIN_EXCLUDED = ("add_user", "change_user", "delete_user", "delete_apitoken")
+# Teams decide who edits a team's use cases and who is recused from its votes: an administrator
+# changes them (domains.services.team_*), never a committee member adding herself to a team.
+# Committees' mandate, quorum and members: the admin lets only an administrator or the chair change
+# them, through governance.services.committee_* (the group keeps change_committee for the chair).
+_COMMITTEE_ADMIN_EXCLUDED = (
+    "add_user",
+    "change_user",
+    "delete_user",
+    "delete_apitoken",
+    "add_team",
+    "change_team",
+    "delete_team",
+    "add_committee",
+    "delete_committee",
+    "delete_committeemembership",
+)
 
 
 def committee_admin_permissions() -> QuerySet:
@@ -329,6 +344,67 @@ def _fallback_text(event: AuditEvent) -> str:
     return event.action.replace(".", " ").replace("_", " ").capitalize()
 
 
+def _changes_text(model, changes: dict) -> str:
+    def shown(value) -> str:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or "—"
+        if value in (None, ""):
+            return "—"
+        return str(value)
+
+    return "; ".join(
+        _("%(field)s: %(before)s → %(after)s")
+        % {"field": _field_labels(model, [name]), "before": shown(before), "after": shown(after)}
+        for name, (before, after) in changes.items()
+    )
+
+
+def _committee_text(event: AuditEvent) -> str:
+    data = event.data
+    action = event.action
+    if action == "committee.created":
+        return _("Committee created: %(name)s") % {"name": data.get("name", event.target_repr)}
+    if action == "committee.updated":
+        return _("Committee changed: %(changes)s") % {"changes": _changes_text(Committee, data.get("changes", {}))}
+    if action == "committee.member_added":
+        role = data.get("role", "")
+        return _("%(user)s joined as %(role)s, for %(function)s, from %(start)s") % {
+            "user": data.get("user", ""),
+            "role": MemberRole(role).label if role in MemberRole.values else role,
+            "function": data.get("function", ""),
+            "start": data.get("start_date", ""),
+        }
+    if action == "committee.member_changed":
+        return _("Membership of %(user)s changed: %(changes)s") % {
+            "user": data.get("user", ""),
+            "changes": _changes_text(CommitteeMembership, data.get("changes", {})),
+        }
+    if action == "team.created":
+        return _("Team created: %(name)s") % {"name": data.get("name", event.target_repr)}
+    if action == "team.updated":
+        from domains.models import Team
+
+        return _("Team changed: %(changes)s") % {"changes": _changes_text(Team, data.get("changes", {}))}
+    return _fallback_text(event)
+
+
+def committee_timeline(*, committee: Committee) -> list[TimelineEntry]:
+    """What was changed on a committee (mandate, quorum, domains, members), by whom, oldest first."""
+    events = AuditEvent.objects.filter(
+        target_type__app_label="governance", target_type__model="committee", target_id=str(committee.pk)
+    ).select_related("actor")
+    return [
+        TimelineEntry(
+            when=event.created_at,
+            actor=_user_name(event.actor, event.actor_name),
+            kind=TimelineKind.EVENT,
+            text=audit_event_text(event),
+            data=event.data,
+        )
+        for event in events.order_by("created_at", "id")
+    ]
+
+
 def audit_event_text(event: AuditEvent, names: EventNames | None = None, *, use_case: UseCase | None = None) -> str:
     """One translated sentence for an audit event. `names` resolves references and slugs to titles
     (see `_event_names`); `use_case` is the use case the sentence is read from, for links."""
@@ -351,6 +427,8 @@ def audit_event_text(event: AuditEvent, names: EventNames | None = None, *, use_
             "round": data.get("round", ""),
             "choice": VoteChoice(data["choice"]).label if data.get("choice") in VoteChoice.values else "",
         }
+    if action.startswith(("committee.", "team.")):
+        return _committee_text(event)
     if action == "meeting.prepared":
         count = len(data.get("added", []))
         return ngettext(

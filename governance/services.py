@@ -13,6 +13,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,7 @@ from .choices import (
     VOTE_CHOICES_NEEDING_COMMENT,
     VOTING_ROLES,
     DecisionOutcome,
+    MemberRole,
     NotificationKind,
     NotificationStatus,
     RoundClosure,
@@ -52,7 +54,7 @@ from .models import (
     ReviewRound,
     Vote,
 )
-from .rules import is_team_member
+from .rules import committee_management_refusal, is_team_member, membership_change_refusal
 from .selectors import active_membership, committee_for, committee_members
 from .workflow import (
     TRANSITIONS,
@@ -658,3 +660,156 @@ def notifications_remind_missing_votes(*, days_before: int, today: datetime.date
                 dedupe_key_for=lambda user, mid=meeting.pk: f"vote-reminder:{mid}:{user.pk}",
             )
     return created
+
+
+# The committee itself: its mandate, quorum and membership ------------------------------------------
+#
+# Who may: an administrator (superuser), or the committee's active chair. Nobody but an administrator
+# changes their own membership (a secretary making herself a member to vote, a member making herself
+# chair), and only an administrator appoints, changes or ends a chair. Each change is audited on the
+# committee, with what it was and what it became, and shown on the committee's timeline in the admin.
+
+COMMITTEE_EDITABLE_FIELDS = ("name", "mandate", "covers_all_domains", "quorum_votes", "quorum_functions")
+MEMBERSHIP_EDITABLE_FIELDS = ("function", "role", "start_date", "end_date")
+
+
+def _audit_value(value) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return getattr(value, "slug", None) or str(value)
+    return value
+
+
+def _require(refusal: str | None) -> None:
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def _lock_committee(committee: Committee) -> Committee:
+    return Committee.objects.select_for_update().get(pk=committee.pk)
+
+
+def _save_checked(instance) -> None:
+    instance.full_clean()
+    instance.save()
+
+
+@transaction.atomic
+def committee_create(*, actor: Actor, data: dict[str, Any], domains=None) -> Committee:
+    require_actor(actor)
+    _require(committee_management_refusal(actor, None))
+    unknown = set(data) - set(COMMITTEE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), gettext("This field cannot be set.")))
+    committee = Committee(**data)
+    _save_checked(committee)
+    if domains is not None:
+        committee.domains.set(domains)
+    audit_record(
+        actor=actor,
+        action=AuditAction.COMMITTEE_CREATED,
+        target=committee,
+        data={
+            **{name: _audit_value(getattr(committee, name)) for name in COMMITTEE_EDITABLE_FIELDS if name != "mandate"},
+            "domains": sorted(d.slug for d in committee.domains.all()),
+        },
+    )
+    return committee
+
+
+@transaction.atomic
+def committee_update(*, actor: Actor, committee: Committee, data: dict[str, Any], domains=None) -> Committee:
+    """Change a committee's name, mandate, domains or quorum (an administrator or its chair)."""
+    require_actor(actor)
+    unknown = set(data) - set(COMMITTEE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), gettext("This field cannot be set.")))
+    locked = _lock_committee(committee)
+    _require(committee_management_refusal(actor, locked))
+    changes = {}
+    for name, value in data.items():
+        before = getattr(locked, name)
+        if before != value:
+            changes[name] = [_audit_value(before), _audit_value(value)]
+            setattr(locked, name, value)
+    if domains is not None:
+        before = sorted(locked.domains.values_list("slug", flat=True))
+        after = sorted(d.slug for d in domains)
+        if before != after:
+            changes["domains"] = [before, after]
+    if not changes:
+        return locked
+    _save_checked(locked)
+    if domains is not None:
+        locked.domains.set(domains)
+    audit_record(actor=actor, action=AuditAction.COMMITTEE_UPDATED, target=locked, data={"changes": changes})
+    return locked
+
+
+@transaction.atomic
+def committee_membership_add(
+    *,
+    actor: Actor,
+    committee: Committee,
+    user: User,
+    function,
+    role: str = MemberRole.MEMBER,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+) -> CommitteeMembership:
+    require_actor(actor)
+    locked = _lock_committee(committee)
+    _require(membership_change_refusal(actor, locked, user=user, roles={role}))
+    membership = CommitteeMembership(
+        committee=locked,
+        user=user,
+        function=function,
+        role=role,
+        start_date=start_date or timezone.localdate(),
+        end_date=end_date,
+    )
+    _save_checked(membership)
+    audit_record(
+        actor=actor,
+        action=AuditAction.COMMITTEE_MEMBER_ADDED,
+        target=locked,
+        data={
+            "membership": membership.pk,
+            "user": user.get_username(),
+            **{name: _audit_value(getattr(membership, name)) for name in MEMBERSHIP_EDITABLE_FIELDS},
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def committee_membership_update(
+    *, actor: Actor, membership: CommitteeMembership, data: dict[str, Any]
+) -> CommitteeMembership:
+    """Change someone's function, role or dates on a committee; ending a membership is setting its
+    end date (memberships are never deleted: the votes they cast keep their meaning)."""
+    require_actor(actor)
+    unknown = set(data) - set(MEMBERSHIP_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), gettext("This field cannot be set.")))
+    committee = _lock_committee(membership.committee)
+    locked = CommitteeMembership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    roles = {locked.role, data.get("role", locked.role)}
+    _require(membership_change_refusal(actor, committee, user=locked.user, roles=roles))
+    changes = {}
+    for name, value in data.items():
+        before = getattr(locked, name)
+        if before != value:
+            changes[name] = [_audit_value(before), _audit_value(value)]
+            setattr(locked, name, value)
+    if not changes:
+        return locked
+    _save_checked(locked)
+    audit_record(
+        actor=actor,
+        action=AuditAction.COMMITTEE_MEMBER_CHANGED,
+        target=committee,
+        data={"membership": locked.pk, "user": locked.user.get_username(), "changes": changes},
+    )
+    return locked

@@ -26,7 +26,14 @@ from domains import services as domain_services
 from domains.models import UseCase
 from governance import services as workflow
 from portfolio import services as link_services
-from tests.factories import FoundationFactory, TeamFactory, UseCaseFactory, UseCaseLinkFactory, UserFactory
+from tests.factories import (
+    FoundationFactory,
+    TeamFactory,
+    UseCaseFactory,
+    UseCaseLinkFactory,
+    UserFactory,
+    function,
+)
 from tests.governance.conftest import World, advance, approve_votes
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +165,46 @@ CASES: dict[str, Case] = {
         COMMITTEE,
         lambda w, a, p: workflow.meeting_prepare_next(
             actor=a, committee=w.committee, date=timezone.localdate() + datetime.timedelta(days=7)
+        ),
+    ),
+    # The committee's mandate, quorum and members: an administrator, the system or the chair; never a
+    # member on themselves (the secretary's own membership below), and a chair only by an administrator.
+    "committee_create": Case(
+        {"superuser", "system"},
+        lambda w, a, p: workflow.committee_create(actor=a, data={"name": "Data committee", "quorum_votes": 2}),
+    ),
+    "committee_update": Case(
+        {"chair", "superuser", "system"},
+        lambda w, a, p: workflow.committee_update(actor=a, committee=w.committee, data={"quorum_votes": 4}),
+    ),
+    "committee_membership_add": Case(
+        {"chair", "superuser", "system"},
+        lambda w, a, p: workflow.committee_membership_add(
+            actor=a, committee=w.committee, user=p, function=function("sales"), role="member"
+        ),
+        lambda w: UserFactory(username="newcomer"),
+    ),
+    "committee_membership_update (the secretary's own role)": Case(
+        {"chair", "superuser", "system"},
+        lambda w, a, p: workflow.committee_membership_update(actor=a, membership=p, data={"role": "member"}),
+        lambda w: w.committee.memberships.get(user=w.secretary),
+    ),
+    "committee_membership_update (the chair's)": Case(
+        {"superuser", "system"},
+        lambda w, a, p: workflow.committee_membership_update(actor=a, membership=p, data={"role": "member"}),
+        lambda w: w.committee.memberships.get(user=w.chair),
+    ),
+    # Teams decide who edits a team's use cases and who is recused from its votes.
+    "team_create": Case(
+        {"superuser", "system"},
+        lambda w, a, p: domain_services.team_create(
+            actor=a, data={"name": "New team", "slug": "new-team", "function": function("sales")}
+        ),
+    ),
+    "team_update": Case(
+        {"superuser", "system"},
+        lambda w, a, p: domain_services.team_update(
+            actor=a, team=w.use_case.team, data={}, members=[*w.use_case.team.members.all(), w.finance]
         ),
     ),
     # A token acts as its user (here: the team member): that person, an administrator or the system.
