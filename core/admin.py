@@ -6,12 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .exceptions import BusinessRuleError
 from .models import ApiToken
 
 
@@ -19,6 +20,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """Field history, to read. Every write goes through a service that checks who may and audits, so
     a past version is never saved back from the history page (SIMPLE_HISTORY_REVERT_DISABLED hides
     the button; this refuses the form's POST too)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form checked what it could before saving; a service that still refuses (the state
+        # changed between the check and the lock, a rule only the service knows) is an error message
+        # on the same page, never a 500. The save's transaction has rolled back whole.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (BusinessRuleError, ValidationError) as exc:
+            message = exc.message if isinstance(exc, BusinessRuleError) else " ".join(exc.messages)
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def _require_visible(self, request, object_id) -> None:
         # The history of an object the list would not show (another team's draft) is not shown either.

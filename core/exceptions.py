@@ -21,8 +21,8 @@ class ChangedMeanwhile(BusinessRuleError):
 
     status_code = 409
 
-    def __init__(self, message: str):
-        super().__init__(message, code="changed_meanwhile")
+    def __init__(self, message: str, *, details: dict | None = None):
+        super().__init__(message, code="changed_meanwhile", details=details)
 
 
 class AppendOnlyError(Exception):

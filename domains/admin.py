@@ -246,7 +246,7 @@ class UseCaseAdminBase(HistoryAdmin):
     date_hierarchy = "updated_at"
     # The content sections the team form has (foundations are the inline below), after the record.
     fieldsets = (
-        (None, {"fields": ("reference", "status", "status_changed_at")}),
+        (None, {"fields": ("reference", "status", "status_changed_at", "loaded_version")}),
         *((heading, {"fields": names}) for key, heading, names in USE_CASE_CONTENT_SECTIONS if key != "foundations"),
         (_("Record"), {"fields": ("external_id", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -290,7 +290,9 @@ class UseCaseAdminBase(HistoryAdmin):
         editable = services.USE_CASE_EDITABLE_FIELDS
         if change:
             data = {name: form.cleaned_data[name] for name in form.changed_data if name in editable}
-            saved = services.use_case_update(actor=request.user, use_case=obj, data=data)
+            saved = services.use_case_update(
+                actor=request.user, use_case=obj, data=data, expected_version=form.cleaned_data.get("loaded_version")
+            )
         else:
             data = {name: value for name, value in form.cleaned_data.items() if name in editable}
             saved = services.use_case_create(actor=request.user, data=data)

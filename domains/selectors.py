@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from core.actors import is_system
+from core.exceptions import ChangedMeanwhile
 
 from .choices import Status
-from .models import UseCase
+from .models import USE_CASE_CONTENT_FIELDS, UseCase
 
 # Granted to the committee (governance/rules.py) and to superusers: see other teams' drafts.
 VIEW_ALL_DRAFTS = "domains.view_all_drafts"
@@ -65,3 +69,63 @@ def use_case_list(*, actor, queryset: QuerySet[UseCase] | None = None) -> QueryS
     if visibility is not None:
         qs = qs.filter(visibility)
     return qs.select_related("domain", "team", "team__function", "owner", "sponsor").prefetch_related("functions")
+
+
+@dataclass(frozen=True)
+class ChangesSince:
+    """What was saved on a use case after a given version: the content fields that differ now, who
+    saved, and the current values of those fields (as text)."""
+
+    fields: list[str]
+    people: list[str]
+    current: dict[str, str]
+
+
+def use_case_changes_since(*, use_case: UseCase, version: int) -> ChangesSince:
+    """Read from the field history: the record of `version` against the newest one."""
+    later = list(use_case.history.filter(version__gt=version).select_related("history_user").order_by("history_date"))
+    base = use_case.history.filter(version=version).order_by("-history_date").first()
+    latest = use_case.history.order_by("-history_date").first()
+    fields: list[str] = []
+    if base is not None and latest is not None and latest.pk != base.pk:
+        delta = latest.diff_against(base)
+        content = set(USE_CASE_CONTENT_FIELDS) | {"status"}
+        fields = sorted(change.field for change in delta.changes if change.field in content)
+    people = []
+    for record in later:
+        user = record.history_user
+        name = (user.get_full_name() or user.get_username()) if user is not None else "system"
+        if name not in people:
+            people.append(name)
+    current = {
+        name: str(getattr(use_case, name) if getattr(use_case, name) is not None else "")[:200] for name in fields
+    }
+    return ChangesSince(fields=fields, people=people, current=current)
+
+
+def edit_conflict(use_case: UseCase, expected_version: int) -> ChangedMeanwhile:
+    """The refusal of an edit started from an older version: who changed what since, in a sentence
+    and in details (the fields, the people, the current version) for forms and API clients."""
+    since = use_case_changes_since(use_case=use_case, version=expected_version)
+    labels = [str(UseCase.field_label(name)) for name in since.fields]
+    message = gettext(
+        "While you were editing, %(people)s saved %(reference)s (version %(current)s, you started from %(started)s)"
+    ) % {
+        "people": ", ".join(since.people) or gettext("someone"),
+        "reference": use_case.reference,
+        "current": use_case.version,
+        "started": expected_version,
+    }
+    if labels:
+        message += gettext(" and changed: %(fields)s") % {"fields": ", ".join(labels)}
+    message += gettext(". Nothing of yours was saved yet.")
+    return ChangedMeanwhile(
+        message,
+        details={
+            "current_version": use_case.version,
+            "your_version": expected_version,
+            "changed_fields": since.fields,
+            "changed_by": since.people,
+            "current_values": {name: since.current[name] for name in since.fields},
+        },
+    )

@@ -23,6 +23,7 @@ from .models import (
     UseCaseFoundation,
 )
 from .rules import require_may_create_use_case, require_may_edit_use_case
+from .selectors import edit_conflict
 
 # Fields the use-case services accept as data: the content (its to-many part comes as the functions
 # and foundations arguments) and the external id imports keep. Status and reference are not among them.
@@ -120,13 +121,21 @@ def use_case_update(
     data: dict[str, Any],
     functions: Iterable[BusinessFunction] | None = None,
     foundations: Iterable[Foundation] | None = None,
+    expected_version: int | None = None,
 ) -> UseCase:
     """Edit the content of a use case. Teams edit only while it is a draft or changes were
-    requested; the committee that covers it may correct content in any state."""
+    requested; the committee that covers it may correct content in any state.
+
+    `expected_version` is the version the editor started from (a form, an API client's If-Match):
+    when someone saved since, the edit is refused with what they changed (ChangedMeanwhile, 409)
+    instead of silently overwriting it."""
     locked = _lock_for_edit(actor, use_case, new_team=data.get("team"))
+    if expected_version is not None and expected_version != locked.version:
+        raise edit_conflict(locked, expected_version)
     changed = _apply(locked, data)
     locked.full_clean()
     locked._history_user = user_or_none(actor)
+    locked.version += 1
     locked.save()
     changed += _set_relations(locked, functions, foundations)
     if changed:

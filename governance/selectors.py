@@ -176,7 +176,7 @@ class TimelineEntry:
 _TIMELINE_SKIPPED_ACTIONS = frozenset({"vote.cast"})
 # Written by the workflow itself; the transition entry says it.
 _HISTORY_IGNORED_FIELDS = frozenset(
-    {"status", "status_changed_at", "status_before_hold", "updated_at", "created_at", "id"}
+    {"status", "status_changed_at", "status_before_hold", "updated_at", "created_at", "id", "version"}
 )
 
 

@@ -138,7 +138,8 @@ def _move(*, actor, original: UseCase, locked: UseCase, transition: Transition, 
     locked.status = target
     locked.status_changed_at = timezone.now()
     locked._history_user = user_or_none(actor)
-    locked.save(update_fields=["status", "status_changed_at", "status_before_hold", "updated_at"])
+    locked.version += 1
+    locked.save(update_fields=["status", "status_changed_at", "status_before_hold", "version", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditAction.for_workflow(transition.action),
@@ -146,6 +147,7 @@ def _move(*, actor, original: UseCase, locked: UseCase, transition: Transition, 
         data={"from": source, "to": target, **(data or {})},
     )
     original.status, original.status_changed_at = locked.status, locked.status_changed_at
+    original.version = locked.version
     original.status_before_hold = locked.status_before_hold
     return locked
 

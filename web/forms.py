@@ -74,6 +74,9 @@ class UseCaseForm(forms.ModelForm):
         required=False,
     )
 
+    # The version the form was opened on: a save over a newer one is refused with what changed.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     class Meta:
         model = UseCase
         fields = CONTENT_FIELDS
@@ -117,6 +120,7 @@ class UseCaseForm(forms.ModelForm):
                 widget=forms.RadioSelect,
             )
         if self.instance.pk:
+            self.initial.setdefault("loaded_version", self.instance.version)
             self.initial.setdefault("functions", list(self.instance.functions.all()))
             self.initial.setdefault("foundations", list(self.instance.foundations.all()))
         elif not self.is_bound:
@@ -157,6 +161,17 @@ class UseCaseForm(forms.ModelForm):
 
     def content_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+
+    def show_conflict(self, conflict) -> None:
+        """Someone saved since this form was opened: say who changed what, keep everything typed,
+        and take their version as the new starting point, so saving again is a deliberate choice."""
+        self.add_error(None, conflict.message)
+        current = conflict.details.get("current_values", {})
+        for name in conflict.details.get("changed_fields", []):
+            if name in self.fields:
+                self.add_error(name, _("Changed meanwhile; it is now: %(value)s") % {"value": current.get(name) or "—"})
+        self.data = self.data.copy()
+        self.data["loaded_version"] = conflict.details["current_version"]
 
     def add_service_error(self, error: ValidationError) -> None:
         """Put a service's ValidationError beside the fields it names, the rest at the top."""

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.database import database_trouble, log_trouble
-from core.exceptions import BusinessRuleError
+from core.exceptions import BusinessRuleError, ChangedMeanwhile
 from domains import services as domain_services
 from domains.choices import AMBITION_HELP, JourneyStage, Status
 from domains.filters import UseCaseFilterSet
@@ -261,6 +261,14 @@ def _edit(request, *, use_case: UseCase | None):
             connection.close_if_unusable_or_obsolete()  # a lost connection is opened again to render
             form.add_error(None, trouble.message)
             status, retry_after = trouble.status, trouble.retry_after
+        except ChangedMeanwhile as exc:
+            # Someone saved since the form was opened: the form comes back with what they changed
+            # and everything this person typed; saving again keeps theirs over it, knowingly.
+            if "current_version" in exc.details:
+                form.show_conflict(exc)
+            else:
+                form.add_error(None, exc.message)
+            status = 409
         except BusinessRuleError as exc:
             # The state changed since the form was opened (a teammate submitted it, say).
             messages.error(request, exc.message)
@@ -321,7 +329,9 @@ def _save(*, actor, use_case, form: UseCaseForm, links, removal) -> UseCase:
         if use_case is None:
             saved = domain_services.use_case_create(**kwargs)
         else:
-            saved = domain_services.use_case_update(use_case=use_case, **kwargs)
+            saved = domain_services.use_case_update(
+                use_case=use_case, expected_version=form.cleaned_data.get("loaded_version"), **kwargs
+            )
     except ValidationError as exc:
         form.add_service_error(exc)
         raise

@@ -179,6 +179,9 @@ class UseCase(TimeStampedModel):
     external_id = models.CharField(
         _("external id"), max_length=100, blank=True, help_text=_("Identifier in the system it was imported from.")
     )
+    # Counts the saves: a form or an API client that says which version it started from is refused
+    # (with what changed meanwhile, and who changed it) instead of silently overwriting a newer save.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     # Fields a use case needs before it can be submitted to the committee.
