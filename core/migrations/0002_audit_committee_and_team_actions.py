@@ -4,15 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('use_case.created', 'Use case created'), ('use_case.updated', 'Use case changed'), ('use_case.foundation_added', 'Foundation added to a use case'), ('use_case.foundation_updated', 'Foundation use changed'), ('use_case.foundation_removed', 'Foundation removed from a use case'), ('link.created', 'Link created'), ('link.updated', 'Link changed'), ('link.deleted', 'Link deleted'), ('workflow.submit', 'Submitted'), ('workflow.withdraw', 'Withdrawn'), ('workflow.discard', 'Draft discarded'), ('workflow.start_review', 'Review started'), ('workflow.request_changes', 'Changes requested'), ('workflow.approve', 'Approved'), ('workflow.reject', 'Rejected'), ('workflow.put_on_hold', 'Put on hold'), ('workflow.resume', 'Resumed'), ('workflow.start_delivery', 'Delivery started'), ('workflow.scale', 'Scaled'), ('workflow.retire', 'Retired'), ('vote.cast', 'Vote cast'), ('meeting.prepared', 'Meeting prepared'), ('committee.created', 'Committee created'), ('committee.updated', 'Committee changed'), ('committee.member_added', 'Committee member added'), ('committee.member_changed', 'Committee membership changed'), ('team.created', 'Team created'), ('team.updated', 'Team changed'), ('api_token.created', 'API token created'), ('api_token.updated', 'API token changed'), ('api_token.revoked', 'API token revoked')], db_index=True, max_length=60, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("use_case.created", "Use case created"),
+                    ("use_case.updated", "Use case changed"),
+                    ("use_case.foundation_added", "Foundation added to a use case"),
+                    ("use_case.foundation_updated", "Foundation use changed"),
+                    ("use_case.foundation_removed", "Foundation removed from a use case"),
+                    ("link.created", "Link created"),
+                    ("link.updated", "Link changed"),
+                    ("link.deleted", "Link deleted"),
+                    ("workflow.submit", "Submitted"),
+                    ("workflow.withdraw", "Withdrawn"),
+                    ("workflow.discard", "Draft discarded"),
+                    ("workflow.start_review", "Review started"),
+                    ("workflow.request_changes", "Changes requested"),
+                    ("workflow.approve", "Approved"),
+                    ("workflow.reject", "Rejected"),
+                    ("workflow.put_on_hold", "Put on hold"),
+                    ("workflow.resume", "Resumed"),
+                    ("workflow.start_delivery", "Delivery started"),
+                    ("workflow.scale", "Scaled"),
+                    ("workflow.retire", "Retired"),
+                    ("vote.cast", "Vote cast"),
+                    ("meeting.prepared", "Meeting prepared"),
+                    ("committee.created", "Committee created"),
+                    ("committee.updated", "Committee changed"),
+                    ("committee.member_added", "Committee member added"),
+                    ("committee.member_changed", "Committee membership changed"),
+                    ("team.created", "Team created"),
+                    ("team.updated", "Team changed"),
+                    ("api_token.created", "API token created"),
+                    ("api_token.updated", "API token changed"),
+                    ("api_token.revoked", "API token revoked"),
+                ],
+                db_index=True,
+                max_length=60,
+                verbose_name="action",
+            ),
         ),
     ]
