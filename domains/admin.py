@@ -10,15 +10,44 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin
 
 from . import services
 from .forms import UseCaseAdminForm
-from .models import USE_CASE_CONTENT_SECTIONS, BusinessFunction, Domain, Foundation, Team, UseCaseFoundation, User
+from .models import (
+    USE_CASE_CONTENT_SECTIONS,
+    BusinessFunction,
+    Domain,
+    Foundation,
+    Team,
+    UseCase,
+    UseCaseFoundation,
+    User,
+)
 from .selectors import use_case_visibility_filter
+
+
+class UseCaseVisibilityAdminMixin:
+    """Rows about use cases (links, rounds, votes, the audit trail...) follow the use cases' own
+    visibility (domains.selectors.use_case_visibility_filter): someone who is staff but not, or no
+    longer, on a committee sees no other team's draft through them, whichever admin page they open.
+    `use_case_paths`: the lookups from a row to each use case it is about; a row is shown when every
+    one of them is visible (a path that may be empty, as on the audit trail, counts as visible)."""
+
+    use_case_paths: tuple[str, ...] = ("use_case",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        visible = use_case_visibility_filter(request.user)
+        if visible is None:
+            return queryset
+        visible_ids = UseCase.objects.filter(visible).values("pk")
+        for path in self.use_case_paths:
+            queryset = queryset.filter(Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__in": visible_ids}))
+        return queryset
 
 
 @admin.register(User)

@@ -21,7 +21,7 @@ from core.admin import HistoryAdmin
 from core.exceptions import BusinessRuleError
 from core.limits import NOTE_MAX_CHARS, PROSE_MAX_CHARS
 from core.models import AuditEvent
-from domains.admin import UseCaseAdminBase
+from domains.admin import UseCaseAdminBase, UseCaseVisibilityAdminMixin
 from domains.choices import Status
 from domains.models import UseCase
 from portfolio.admin import IncomingLinkInline, OutgoingLinkInline
@@ -67,8 +67,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    """Read-only: the audit trail can be searched, never edited or deleted."""
+class AuditEventAdmin(UseCaseVisibilityAdminMixin, ReadOnlyAdmin):
+    """Read-only: the audit trail can be searched, never edited or deleted. Events about API tokens
+    (whose token acts as whom, may it write) are for administrators, as in the API."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.exclude(action__startswith="api_token.")
 
     list_display = ("created_at", "actor_name", "action", "description", "target_repr", "use_case")
     list_filter = ("action", "target_type")
@@ -258,7 +263,7 @@ class CommitteeAdmin(HistoryAdmin):
             )
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ("use_case",)
@@ -284,7 +289,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(ReadOnlyAdmin):
+class ReviewRoundAdmin(UseCaseVisibilityAdminMixin, ReadOnlyAdmin):
     list_display = ("use_case", "number", "committee", "opened_at", "closed_at", "closed_reason")
     list_filter = ("committee", "closed_reason")
     list_select_related = ("use_case", "committee")
@@ -292,7 +297,9 @@ class ReviewRoundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(ReadOnlyAdmin):
+class VoteAdmin(UseCaseVisibilityAdminMixin, ReadOnlyAdmin):
+    use_case_paths = ("round__use_case",)
+
     list_display = ("created_at", "round", "voter", "function", "choice")
     list_filter = ("choice", "function")
     list_select_related = ("round", "voter", "function")
@@ -300,7 +307,7 @@ class VoteAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(UseCaseVisibilityAdminMixin, ReadOnlyAdmin):
     list_display = ("created_at", "use_case", "outcome", "decided_by")
     list_filter = ("outcome",)
     list_select_related = ("use_case", "decided_by")
@@ -308,14 +315,14 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(ReadOnlyAdmin):
+class ChangeRequestAdmin(UseCaseVisibilityAdminMixin, ReadOnlyAdmin):
     list_display = ("created_at", "use_case", "author", "resolved_at")
     list_select_related = ("use_case", "author")
     search_fields = ("use_case__reference", "comment")
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(UseCaseVisibilityAdminMixin, ReadOnlyAdmin):
     list_display = ("created_at", "kind", "email", "subject", "status", "attempts", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("email", "subject")

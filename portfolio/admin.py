@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin
-from domains.admin import ServiceInlineFormSet
+from domains.admin import ServiceInlineFormSet, UseCaseVisibilityAdminMixin
 
 from . import services
 from .models import UseCaseLink
@@ -60,7 +60,8 @@ class IncomingLinkInline(admin.TabularInline):
 
 
 @admin.register(UseCaseLink)
-class UseCaseLinkAdmin(HistoryAdmin):
+class UseCaseLinkAdmin(UseCaseVisibilityAdminMixin, HistoryAdmin):
+    use_case_paths = ("source", "target")
     list_display = ("source", "kind", "target", "strength", "created_by", "updated_at")
     list_filter = ("kind", "strength", "source__domain")
     list_select_related = ("source", "target", "created_by")
