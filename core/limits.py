@@ -25,6 +25,8 @@ MINUTES_MAX_CHARS = 50_000
 REQUEST_BODY_MAX_BYTES = 2_621_440  # 2.5 MiB: far above what the largest form can hold
 # Levels of nesting accepted in a JSON body (the API's own bodies are at most 2 deep).
 JSON_MAX_DEPTH = 20
+# Items in one JSON array (a use case's functions, foundations, journey stages are tens at most).
+JSON_MAX_ARRAY_ITEMS = 1_000
 
 
 def limited_text(verbose_name, max_chars: int, **kwargs) -> models.TextField:

@@ -41,6 +41,32 @@ class RequestBodyLimitMiddleware:
         return response.render()
 
 
+class NullCharacterMiddleware:
+    """A NUL character cannot be stored (PostgreSQL refuses it) and hides text: in the path it names
+    nothing (404); in a query parameter it is a 400 that names the parameter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            return self._answer(request, 404, _("Not found: the address has a NUL character."), "not_found")
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                name = key.replace("\x00", "")
+                message = _("NUL characters are not allowed (query parameter %(name)s).") % {"name": name}
+                return self._answer(request, 400, message, "null_character", field=name)
+        return self.get_response(request)
+
+    @staticmethod
+    def _answer(request, status: int, message: str, code: str, field: str | None = None):
+        if request.path.startswith("/api/"):
+            body = {"detail": message, "code": code, **({field: [message]} if field else {})}
+            return JsonResponse(body, status=status)
+        response = TemplateResponse(request, "core/bad_request.html", {"message": message}, status=status)
+        return response.render()
+
+
 class DatabaseTroubleMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -4,6 +4,7 @@ link when either end has it."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from core.api.filters import SlugInFilter, UpdatedRangeFilterSet
@@ -14,13 +15,24 @@ from .choices import LinkKind
 from .models import UseCaseLink
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number (1.5 or 1e3 is a 400 naming the parameter, not a silent no-match)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 def _either_end(queryset, lookup: str, value):
     return queryset.filter(Q(**{f"source__{lookup}": value}) | Q(**{f"target__{lookup}": value}))
 
 
 class UseCaseLinkFilterSet(UpdatedRangeFilterSet):
     kind = ChoiceInFilter(choices=LinkKind.choices)
-    use_case = django_filters.NumberFilter(method="filter_use_case", help_text="Either end is this use case (id).")
+    use_case = IdFilter(method="filter_use_case", help_text="Either end is this use case (id).")
     domain = SlugInFilter(method="filter_domain", help_text="Either end is in any of these domains.")
     team = SlugInFilter(method="filter_team", help_text="Either end belongs to any of these teams.")
     function = SlugInFilter(method="filter_function", help_text="Either end involves any of these functions.")

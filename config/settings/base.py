@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a body over core.limits.REQUEST_BODY_MAX_BYTES is refused (413) before anything reads it.
     "core.middleware.RequestBodyLimitMiddleware",
+    "core.middleware.NullCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -219,6 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.NamedFormatNegotiation",
     # JSON bodies are parsed by orjson with a depth limit (core.limits.JSON_MAX_DEPTH); forms as usual.
     "DEFAULT_PARSER_CLASSES": [
         "core.api.parsers.JSONBodyParser",

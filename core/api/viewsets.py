@@ -24,7 +24,7 @@ class FlatReadOnlyViewSet(GenericViewSet):
     - `cursor_field`: the timestamp of the keyset cursor, `updated_at` unless the model has none.
     """
 
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"  # an id: 18 digits at most (a longer one is a JSON 404)
     pagination_class = FlatPagination
     permission_classes = [ApiPermission]
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer]

@@ -106,9 +106,10 @@ class UseCaseSerializer(StrictInputMixin, serializers.ModelSerializer):
             "team_name",
             "team_function",
             "external_id",
+            "version",
             *TIMESTAMPS,
             *USE_CASE_RELATION_FIELDS,
         ]
-        read_only_fields = ["reference", "status", "status_changed_at", *TIMESTAMPS]
+        read_only_fields = ["reference", "status", "status_changed_at", "version", *TIMESTAMPS]
         # Uniqueness (external id) is checked by the service's full_clean, once, with its own message.
         validators: list = []

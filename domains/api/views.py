@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
@@ -77,14 +79,41 @@ class UseCaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, FlatReadO
         use_case = services.use_case_create(actor=request.user, data=data, functions=functions, foundations=foundations)
         return self.written_response(use_case.pk, status_code=201)
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
     def update(self, request, *args, **kwargs):
+        """A PATCH may say which version it was made from (`If-Match: "<version>"`, the ETag of the
+        read): when someone saved since, it is refused (409, with what changed and who changed it)
+        instead of overwriting their change. Without If-Match the last save wins."""
         partial = kwargs.pop("partial", False)
+        expected_version = _if_match_version(request)
         use_case = self.get_object()
         serializer = self.get_serializer(use_case, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         functions, foundations = data.pop("functions", None), data.pop("foundations", None)
         services.use_case_update(
-            actor=request.user, use_case=use_case, data=data, functions=functions, foundations=foundations
+            actor=request.user,
+            use_case=use_case,
+            data=data,
+            functions=functions,
+            foundations=foundations,
+            expected_version=expected_version,
         )
-        return self.written_response(use_case.pk)
+        response = self.written_response(use_case.pk)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
+
+def _if_match_version(request) -> int | None:
+    """The version an If-Match header names ("3" or W/"3"), None without one; 400 when it names none."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or not 0 < int(value) < 2**31:
+        raise ValidationError({"If-Match": [gettext('Give the ETag of the use case you read, e.g. If-Match: "3".')]})
+    return int(value)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -75,6 +77,13 @@ def validate_journey_stages(value) -> None:
             code="unknown_journey_stage",
             params={"stages": ", ".join(unknown), "allowed": ", ".join(JourneyStage.values)},
         )
+    if len(value) != len(set(value)):
+        raise ValidationError(_("Each customer-journey stage may be given once."), code="duplicate_journey_stage")
+
+
+def has_visible_text(value: str) -> bool:
+    """Whether a text shows anything: not only spaces, zero-width and other invisible characters."""
+    return any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs") for char in value)
 
 
 def _score_field(verbose_name, help_text):
@@ -253,6 +262,10 @@ class UseCase(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
+        if self.title and not has_visible_text(self.title):
+            raise ValidationError(
+                {"title": _("The title needs visible characters, not only spaces or invisible ones.")}
+            )
         # The owner answers for the use case in the workflow (delivery, scale, retire), so whoever is
         # made owner must belong to the submitting team. Someone who later leaves the team stays owner
         # until the team names another: that must not block the team's edits.

@@ -105,3 +105,58 @@ def test_a_url_that_matches_no_route_is_a_json_404(member_client, path):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("raw_field", "field"),
+    [
+        (b'"domain": "retail\\u0000"', "domain"),  # a NUL in a reference would reach PostgreSQL
+        (b'"functions": ["finance\\u0000"]', "functions"),
+        (b'"business_value": 18446744073709551616', "business_value"),  # beyond 64 bits
+        (b'"estimated_annual_benefit": 1e400', "estimated_annual_benefit"),  # infinite
+        (b'"sponsor": "\\ud800"', "sponsor"),  # a lone surrogate
+        (b'"journey_stages": [' + b",".join([b'"choose"'] * 1001) + b"]", "journey_stages"),
+    ],
+)
+def test_values_the_database_cannot_take_are_a_400_naming_the_field(member_client, member, raw_field, field):
+    raw = b'{"title": "Probe", "team": "%s", ' % member.team.slug.encode() + raw_field + b"}"
+    response = post_raw(member_client, "/api/v1/use-cases/", raw)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not UseCase.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [({"title": "\u200b\u200b"}, "title"), ({"journey_stages": ["choose", "choose"]}, "journey_stages")],
+)
+def test_an_invisible_title_or_a_repeated_stage_is_refused(member_client, member, payload, field):
+    base = {"title": "Visible", "domain": DomainFactory(slug="d").slug, "team": member.team.slug}
+    response = member_client.post("/api/v1/use-cases/", {**base, **payload}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_an_unknown_format_is_a_400_naming_the_formats(member_client):
+    response = member_client.get("/api/v1/use-cases/", {"format": "xml"})
+    assert response.status_code == 400
+    assert "csv" in response.json()["format"][0]
+
+
+def test_an_id_of_5000_digits_is_a_json_404(member_client):
+    response = member_client.get("/api/v1/use-cases/" + "9" * 5000 + "/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_link_filter_on_a_fractional_id_is_a_400(member_client):
+    response = member_client.get("/api/v1/links/", {"use_case": "1.5"})
+    assert response.status_code == 400
+    assert "use_case" in response.json()
+
+
+@pytest.mark.parametrize(("path", "status"), [("/api/v1/use-cases/?q=a%00b", 400), ("/use-cases/lookup/?q=a%00b", 400)])
+def test_a_nul_in_a_query_parameter_is_a_400_naming_it(member_client, path, status):
+    response = member_client.get(path)
+    assert response.status_code == status
+    assert "query parameter q" in response.content.decode()

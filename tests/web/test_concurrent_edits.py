@@ -82,3 +82,27 @@ def test_the_admin_refuses_a_save_over_a_newer_version(committee_admin, org):
     assert "While you were editing, Alice Martin saved" in refused.content.decode()
     use_case.refresh_from_db()
     assert use_case.title == "Alice renamed it"
+
+
+def test_the_api_refuses_a_patch_made_from_an_older_version(org):
+    from rest_framework.test import APIClient
+
+    use_case = org.use_case()
+    api = APIClient()
+    api.force_login(org.alice)
+    read = api.get(f"/api/v1/use-cases/{use_case.pk}/")
+    etag = read["ETag"]
+    assert etag == f'"{read.json()["version"]}"'
+    services.use_case_update(actor=org.paul, use_case=use_case, data={"title": "Paul's better title"})
+
+    refused = api.patch(f"/api/v1/use-cases/{use_case.pk}/", {"title": "Alice's"}, format="json", HTTP_IF_MATCH=etag)
+    assert refused.status_code == 409
+    assert refused.json()["changed_fields"] == ["title"] and refused.json()["changed_by"] == ["Paul Durand"]
+    use_case.refresh_from_db()
+    assert use_case.title == "Paul's better title"
+
+    current = api.get(f"/api/v1/use-cases/{use_case.pk}/")["ETag"]
+    saved = api.patch(f"/api/v1/use-cases/{use_case.pk}/", {"title": "Alice's"}, format="json", HTTP_IF_MATCH=current)
+    assert saved.status_code == 200 and saved["ETag"] != current
+    bad = api.patch(f"/api/v1/use-cases/{use_case.pk}/", {"title": "X"}, format="json", HTTP_IF_MATCH="yesterday")
+    assert bad.status_code == 400 and "If-Match" in bad.json()
