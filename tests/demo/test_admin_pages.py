@@ -1,8 +1,8 @@
 """The committee's admin renders every page with the demo organisation (loaded once per test session)."""
 
 import pytest
-from django.http import HttpRequest
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import reverse
 
 from domains.models import UseCase

@@ -5,9 +5,9 @@ import datetime
 import shutil
 
 import pytest
-from django.http import HttpRequest
 import yaml
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.utils import timezone
 
 from core.models import AuditEvent

@@ -3,10 +3,10 @@ accounts or act as someone else, links follow their source's rules, non-committe
 admin only what they would see elsewhere, and committee records do not leak drafts or tokens."""
 
 import pytest
-from django.http import HttpRequest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from core.exceptions import BusinessRuleError
 from core.models import ApiToken
