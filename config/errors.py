@@ -15,8 +15,8 @@ def _is_api(request) -> bool:
 
 def bad_request(request, exception=None):
     if _is_api(request):
-        reason = str(exception) if exception is not None and str(exception) else _("The request could not be read.")
-        return JsonResponse({"detail": reason, "code": "bad_request"}, status=400)
+        # Never the exception's own text: it can name settings (a bad Host header names ALLOWED_HOSTS).
+        return JsonResponse({"detail": _("The request could not be read."), "code": "bad_request"}, status=400)
     return defaults.bad_request(request, exception)
 
 

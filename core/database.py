@@ -53,7 +53,10 @@ def database_trouble(exc: BaseException) -> DatabaseTrouble | None:
             _("The database is busy and could not save or read this in time; nothing was saved. Please try again."),
             retry_after,
         )
-    if isinstance(exc, InterfaceError) or not state or state.startswith(GONE_STATE_CLASSES):
+    # No SQLSTATE: a lost connection when the driver is psycopg (the server went away before saying
+    # why); on another driver (SQLite's "no such column") it is a bug, and stays a 500.
+    lost = not state and type(exc.__cause__).__module__.startswith("psycopg")
+    if isinstance(exc, InterfaceError) or lost or state.startswith(GONE_STATE_CLASSES):
         return DatabaseTrouble(
             503,
             "database_unavailable",

@@ -151,8 +151,8 @@ class TeamAdmin(HistoryAdmin):
         return obj.use_case_total
 
 
-class FoundationUsageInline(admin.TabularInline):
-    """On a foundation's page: the use cases it unlocks."""
+class FoundationUsageInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
+    """On a foundation's page: the use cases it unlocks (those the reader may see)."""
 
     model = UseCaseFoundation
     fk_name = "foundation"

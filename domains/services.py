@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from core.actors import Actor, is_system, require_actor, user_or_none
 from core.models import AuditAction
@@ -134,13 +136,19 @@ def use_case_update(
         raise edit_conflict(locked, expected_version)
     changed = _apply(locked, data)
     locked.full_clean()
+    changed += _set_relations(locked, functions, foundations)
+    if not changed:
+        return locked  # nothing to save: the version (everyone's ETag) and updated_at stay as they are
     locked._history_user = user_or_none(actor)
     locked.version += 1
     locked.save()
-    changed += _set_relations(locked, functions, foundations)
-    if changed:
-        audit_record(actor=actor, action=AuditAction.USE_CASE_UPDATED, target=locked, data={"fields": sorted(changed)})
+    audit_record(actor=actor, action=AuditAction.USE_CASE_UPDATED, target=locked, data={"fields": sorted(changed)})
     return locked
+
+
+def _bump_version(use_case: UseCase) -> None:
+    """A change to a use case's foundations is a new version of it: a form opened before sees it."""
+    UseCase.objects.filter(pk=use_case.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -151,6 +159,7 @@ def foundation_usage_add(
     usage = UseCaseFoundation(use_case=locked, foundation=foundation, note=note)
     usage.full_clean()
     usage.save()
+    _bump_version(locked)
     audit_record(
         actor=actor, action=AuditAction.FOUNDATION_ADDED, target=use_case, data={"foundation": foundation.slug}
     )
@@ -163,6 +172,7 @@ def foundation_usage_update(*, actor: Actor, usage: UseCaseFoundation, note: str
     usage.note = note
     usage.full_clean()
     usage.save(update_fields=["note", "updated_at"])
+    _bump_version(usage.use_case)
     audit_record(
         actor=actor,
         action=AuditAction.FOUNDATION_UPDATED,
@@ -177,6 +187,7 @@ def foundation_usage_remove(*, actor: Actor, usage: UseCaseFoundation) -> None:
     _lock_for_edit(actor, usage.use_case)
     use_case, slug = usage.use_case, usage.foundation.slug
     usage.delete()
+    _bump_version(use_case)
     audit_record(actor=actor, action=AuditAction.FOUNDATION_REMOVED, target=use_case, data={"foundation": slug})
 
 

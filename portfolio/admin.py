@@ -31,7 +31,8 @@ class LinkFormSet(ServiceInlineFormSet):
         services.link_delete(actor=actor, link=instance)
 
 
-class OutgoingLinkInline(admin.TabularInline):
+class OutgoingLinkInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
+    use_case_paths = ("target",)  # a link to a draft the reader may not see is not shown
     model = UseCaseLink
     fk_name = "source"
     formset = LinkFormSet
@@ -45,7 +46,8 @@ class OutgoingLinkInline(admin.TabularInline):
         return super().get_queryset(request).select_related("target")
 
 
-class IncomingLinkInline(admin.TabularInline):
+class IncomingLinkInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
+    use_case_paths = ("source",)
     model = UseCaseLink
     fk_name = "target"
     formset = LinkFormSet

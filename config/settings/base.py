@@ -48,20 +48,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a body over core.limits.REQUEST_BODY_MAX_BYTES is refused (413) before anything reads it.
-    "core.middleware.RequestBodyLimitMiddleware",
-    "core.middleware.NullCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the answers that stop early (413, NUL), so that those pages carry the policy too.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before anything reads the body (CSRF reads the form): a body over core.limits.REQUEST_BODY_MAX_BYTES
+    # is refused (413); a NUL character in the path or a query parameter gets its answer (404 / 400).
+    "core.middleware.RequestBodyLimitMiddleware",
+    "core.middleware.NullCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DatabaseTroubleMiddleware",
-    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: answers 429 for a locked-out sign-in
 ]
@@ -135,14 +137,18 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in attempts are rate-limited (django-axes, its own tables: no Redis needed): after
 # AXES_FAILURE_LIMIT failures for one username from one address, that pair is refused (429) for
 # AXES_COOLOFF_MINUTES, on the team site's sign-in and the admin's alike. A success resets the count.
-# Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT so the client's address is read, not the proxy's.
+# Behind a reverse proxy, set TRUSTED_PROXY_COUNT so the client's address is read, not the proxy's.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# The client's address: the connection's own, or behind TRUSTED_PROXY_COUNT reverse proxies the one that
+# many hops back in X-Forwarded-For (core.http.client_address; what a client forges stays on the left).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
 AXES_LOCKOUT_CALLABLE = "web.views.signin_locked_out"  # our page, in the person's language
-# A session ends SESSION_HOURS after sign-in (8 by default: a working day), and with the browser.
+# A session ends SESSION_HOURS (8 by default: a working day) after it was last written (the sign-in, a
+# message shown), and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -221,7 +227,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.NamedFormatNegotiation",
-    # JSON bodies are parsed by orjson with a depth limit (core.limits.JSON_MAX_DEPTH); forms as usual.
+    # JSON bodies are parsed with limits (core.api.parsers: depth, array length, 64-bit numbers, NUL).
     "DEFAULT_PARSER_CLASSES": [
         "core.api.parsers.JSONBodyParser",
         "rest_framework.parsers.FormParser",

@@ -79,6 +79,8 @@ def _check(data) -> None:
             for key, value in node.items():
                 if "\x00" in key:
                     raise ParseError({key: [_("NUL characters are not allowed in a field name.")]})
+                if any("\ud800" <= char <= "\udfff" for char in key):
+                    raise ParseError({"non_field_errors": [_("Not valid Unicode: a lone surrogate in a field name.")]})
                 stack.append((value, level + 1, field or key))
 
 

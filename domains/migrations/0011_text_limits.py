@@ -5,6 +5,8 @@ import django.db.models.functions.text
 import django.db.models.lookups
 from django.db import migrations, models
 
+from core.migration_operations import AddLimitConstraint
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -122,7 +124,7 @@ class Migration(migrations.Migration):
                 verbose_name="proposed solution",
             ),
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="businessfunction",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -131,8 +133,10 @@ class Migration(migrations.Migration):
                 name="function_description_at_most_5000_chars",
                 violation_error_message="description is longer than 5,000 characters.",
             ),
+            field="description",
+            limit=5000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="domain",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -141,8 +145,10 @@ class Migration(migrations.Migration):
                 name="domain_description_at_most_5000_chars",
                 violation_error_message="description is longer than 5,000 characters.",
             ),
+            field="description",
+            limit=5000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="foundation",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -151,8 +157,10 @@ class Migration(migrations.Migration):
                 name="foundation_description_at_most_5000_chars",
                 violation_error_message="description is longer than 5,000 characters.",
             ),
+            field="description",
+            limit=5000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="team",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -161,8 +169,10 @@ class Migration(migrations.Migration):
                 name="team_description_at_most_5000_chars",
                 violation_error_message="description is longer than 5,000 characters.",
             ),
+            field="description",
+            limit=5000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="usecase",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -171,8 +181,10 @@ class Migration(migrations.Migration):
                 name="use_case_problem_statement_at_most_10000_chars",
                 violation_error_message="problem_statement is longer than 10,000 characters.",
             ),
+            field="problem_statement",
+            limit=10000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="usecase",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -181,5 +193,7 @@ class Migration(migrations.Migration):
                 name="use_case_proposed_solution_at_most_10000_chars",
                 violation_error_message="proposed_solution is longer than 10,000 characters.",
             ),
+            field="proposed_solution",
+            limit=10000,
         ),
     ]

@@ -6,6 +6,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddLimitConstraint
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -81,7 +83,7 @@ class Migration(migrations.Migration):
                 verbose_name="comment",
             ),
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="changerequest",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -90,8 +92,10 @@ class Migration(migrations.Migration):
                 name="change_request_comment_at_most_5000_chars",
                 violation_error_message="comment is longer than 5,000 characters.",
             ),
+            field="comment",
+            limit=5000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="committee",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -100,8 +104,10 @@ class Migration(migrations.Migration):
                 name="committee_mandate_at_most_10000_chars",
                 violation_error_message="mandate is longer than 10,000 characters.",
             ),
+            field="mandate",
+            limit=10000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="decision",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -110,8 +116,10 @@ class Migration(migrations.Migration):
                 name="decision_rationale_at_most_10000_chars",
                 violation_error_message="rationale is longer than 10,000 characters.",
             ),
+            field="rationale",
+            limit=10000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="decision",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -120,8 +128,10 @@ class Migration(migrations.Migration):
                 name="decision_conditions_at_most_10000_chars",
                 violation_error_message="conditions is longer than 10,000 characters.",
             ),
+            field="conditions",
+            limit=10000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="meeting",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -130,8 +140,10 @@ class Migration(migrations.Migration):
                 name="meeting_minutes_at_most_50000_chars",
                 violation_error_message="minutes is longer than 50,000 characters.",
             ),
+            field="minutes",
+            limit=50000,
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="vote",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -140,5 +152,7 @@ class Migration(migrations.Migration):
                 name="vote_comment_at_most_5000_chars",
                 violation_error_message="comment is longer than 5,000 characters.",
             ),
+            field="comment",
+            limit=5000,
         ),
     ]

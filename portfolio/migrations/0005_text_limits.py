@@ -6,6 +6,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddLimitConstraint
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -35,7 +37,7 @@ class Migration(migrations.Migration):
                 verbose_name="rationale",
             ),
         ),
-        migrations.AddConstraint(
+        AddLimitConstraint(
             model_name="usecaselink",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -44,5 +46,7 @@ class Migration(migrations.Migration):
                 name="link_rationale_at_most_5000_chars",
                 violation_error_message="rationale is longer than 5,000 characters.",
             ),
+            field="rationale",
+            limit=5000,
         ),
     ]

@@ -160,3 +160,18 @@ def test_a_nul_in_a_query_parameter_is_a_400_naming_it(member_client, path, stat
     response = member_client.get(path)
     assert response.status_code == status
     assert "query parameter q" in response.content.decode()
+
+
+def test_a_lone_surrogate_in_a_field_name_is_a_400(member_client):
+    response = post_raw(member_client, "/api/v1/use-cases/", b'{"\\ud800": 1}')
+    assert response.status_code == 400
+    assert "surrogate" in str(response.json())
+
+
+def test_a_nul_in_a_form_encoded_api_body_is_a_400_naming_the_field(member_client, member, make_use_case):
+    own = make_use_case(status="draft", team=member.team)
+    response = member_client.generic(
+        "PATCH", f"/api/v1/use-cases/{own.pk}/", "domain=retail%00x", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "domain" in response.json()

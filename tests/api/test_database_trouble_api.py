@@ -2,6 +2,8 @@
 with Retry-After (not an HTML 500) and writes nothing; a deadlock or serialization failure answers a
 retryable 409."""
 
+import sqlite3
+
 import pytest
 from django.db import OperationalError, connection
 from rest_framework.test import APIClient
@@ -50,7 +52,6 @@ class _Cause(Exception):
         ("57014", 503, "database_busy"),  # query_canceled (statement_timeout)
         ("57P01", 503, "database_unavailable"),  # admin_shutdown (connection terminated)
         ("08006", 503, "database_unavailable"),  # connection_failure
-        (None, 503, "database_unavailable"),  # the driver lost the server before any SQLSTATE
     ],
 )
 def test_each_kind_of_trouble_has_its_answer(sqlstate, status, code):
@@ -60,7 +61,25 @@ def test_each_kind_of_trouble_has_its_answer(sqlstate, status, code):
     assert (trouble.status, trouble.code) == (status, code)
 
 
-def test_other_operational_errors_stay_errors():
-    error = OperationalError("column does not exist")
-    error.__cause__ = _Cause("42703")
-    assert database_trouble(error) is None
+def test_psycopg_losing_the_server_before_any_sqlstate_is_unavailable():
+    import psycopg
+
+    error = OperationalError("server closed the connection unexpectedly")
+    error.__cause__ = psycopg.OperationalError("server closed the connection unexpectedly")
+    assert database_trouble(error).code == "database_unavailable"
+
+
+@pytest.mark.parametrize(
+    ("cause", "expected"),
+    [
+        (_Cause("42703"), None),  # PostgreSQL: undefined column, a bug
+        (sqlite3.OperationalError("no such column: version"), None),  # SQLite: a bug, not an outage
+        (sqlite3.OperationalError("too many SQL variables"), None),
+        (sqlite3.OperationalError("database is locked"), "database_busy"),
+    ],
+)
+def test_other_operational_errors_stay_errors(cause, expected):
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    trouble = database_trouble(error)
+    assert (trouble.code if trouble else None) == expected

@@ -68,3 +68,27 @@ def test_a_session_ends_after_a_working_day_and_with_the_browser(client, person,
 def test_weak_passwords_are_refused(person, weak):
     with pytest.raises(ValidationError):
         validate_password(weak, user=person)
+
+
+def test_without_a_proxy_a_forged_forwarded_for_does_not_dodge_the_lock(client, person):
+    for i in range(5):
+        client.post(
+            reverse("login"), {"username": "camille", "password": f"wrong-{i}"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+        )
+    assert sign_in(client, "camille", PASSWORD).status_code == 429
+
+
+def test_behind_a_proxy_each_client_address_is_counted_on_its_own(client, person, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(5):
+        client.post(reverse("login"), {"username": "camille", "password": f"w{i}"}, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    locked = client.post(
+        reverse("login"), {"username": "camille", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert locked.status_code == 429
+    # Another person behind the same proxy (same REMOTE_ADDR) is not locked out; what a client writes
+    # in the header itself stays to the left of what the proxy appended, and is not read.
+    other = client.post(
+        reverse("login"), {"username": "camille", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.9"
+    )
+    assert other.status_code == 302

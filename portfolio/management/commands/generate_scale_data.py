@@ -92,6 +92,10 @@ class Command(BaseCommand):
 @transaction.atomic
 def generate_scale_data(*, use_cases: int, links: int, seed: int = 2026) -> None:
     rng = random.Random(seed)
+    if connection.vendor == "postgresql":
+        # A bulk load, not a request: the request timeouts (DB_STATEMENT_TIMEOUT_MS) do not apply to it.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
     functions = list(BusinessFunction.objects.order_by("slug"))
     if not functions:
         raise CommandError("No business functions: run `manage.py migrate` first.")
