@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import Q
 
-from core.api.filters import SlugInFilter, UpdatedRangeFilterSet
+from core.api.filters import ChoiceInFilter, SlugInFilter, TextFilter, UpdatedRangeFilterSet
 
 from .choices import AITechnique, Ambition, FoundationKind, RiskTier, Sourcing, Status
 from .models import BusinessFunction, Domain, Foundation, Team, UseCase
-
-
-class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """`?status=submitted,in_review`: any of these values; an unknown one is a 400 naming it."""
 
 
 class BusinessFunctionFilterSet(UpdatedRangeFilterSet):
@@ -63,8 +58,8 @@ class UseCaseFilterSet(UpdatedRangeFilterSet):
     risk_tier = ChoiceInFilter(choices=RiskTier.choices)
     ai_technique = ChoiceInFilter(choices=AITechnique.choices)
     sourcing = ChoiceInFilter(choices=Sourcing.choices)
-    reference = django_filters.CharFilter()
-    q = django_filters.CharFilter(
+    reference = TextFilter(max_length=UseCase._meta.get_field("reference").max_length)
+    q = TextFilter(
         method="filter_words",
         max_length=200,
         help_text="Words that must each appear in the title, the problem or the solution (or be the reference).",

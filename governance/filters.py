@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import django_filters
-
-from core.api.filters import SlugInFilter, UpdatedRangeFilterSet
+from core.api.filters import (
+    ChoiceInFilter,
+    DayFilter,
+    IdFilter,
+    SlugInFilter,
+    TextFilter,
+    TrueFalseFilter,
+    UpdatedRangeFilterSet,
+)
 from core.models import AuditEvent
 
 from .choices import DecisionOutcome, MemberRole, VoteChoice
@@ -23,12 +29,15 @@ class AuditEventFilterSet(UpdatedRangeFilterSet):
     # Audit events are never updated: the incremental range applies to when they happened.
     updated_field = "created_at"
 
-    action = django_filters.CharFilter(help_text="Exact action, e.g. use_case.updated.")
-    action_prefix = django_filters.CharFilter(
-        field_name="action", lookup_expr="startswith", help_text="Actions starting with this, e.g. link."
+    action = ChoiceInFilter(choices=AuditEvent.Action.choices, help_text="Any of these actions, e.g. use_case.updated.")
+    action_prefix = TextFilter(
+        field_name="action",
+        lookup_expr="startswith",
+        max_length=100,
+        help_text="Actions starting with this, e.g. link.",
     )
-    actor = django_filters.CharFilter(field_name="actor_name", help_text="Username of who acted.")
-    use_case = django_filters.NumberFilter(field_name="use_case_id", help_text="Events about this use case (id).")
+    actor = TextFilter(field_name="actor_name", max_length=150, help_text="Username of who acted.")
+    use_case = IdFilter(field_name="use_case_id", help_text="Events about this use case (id).")
 
     class Meta:
         model = AuditEvent
@@ -47,7 +56,7 @@ class CommitteeFilterSet(UpdatedRangeFilterSet):
 
 class CommitteeMembershipFilterSet(UpdatedRangeFilterSet):
     function = SlugInFilter(field_name="function__slug", help_text="Members representing any of these functions.")
-    role = django_filters.MultipleChoiceFilter(choices=MemberRole.choices)
+    role = ChoiceInFilter(choices=MemberRole.choices)
 
     class Meta:
         model = CommitteeMembership
@@ -56,7 +65,7 @@ class CommitteeMembershipFilterSet(UpdatedRangeFilterSet):
 
 class ReviewRoundFilterSet(UpdatedRangeFilterSet):
     updated_field = "opened_at"
-    use_case = django_filters.NumberFilter(field_name="use_case_id", help_text="Rounds of this use case (id).")
+    use_case = IdFilter(field_name="use_case_id", help_text="Rounds of this use case (id).")
 
     class Meta:
         model = ReviewRound
@@ -66,9 +75,9 @@ class ReviewRoundFilterSet(UpdatedRangeFilterSet):
 class VoteFilterSet(UpdatedRangeFilterSet):
     # Votes and decisions are never edited: the incremental range applies to when they were cast.
     updated_field = "created_at"
-    use_case = django_filters.NumberFilter(field_name="round__use_case_id", help_text="Votes on this use case (id).")
+    use_case = IdFilter(field_name="round__use_case_id", help_text="Votes on this use case (id).")
     function = SlugInFilter(field_name="function__slug", help_text="Votes by members of any of these functions.")
-    choice = django_filters.MultipleChoiceFilter(choices=VoteChoice.choices)
+    choice = ChoiceInFilter(choices=VoteChoice.choices)
 
     class Meta:
         model = Vote
@@ -77,9 +86,9 @@ class VoteFilterSet(UpdatedRangeFilterSet):
 
 class DecisionFilterSet(UpdatedRangeFilterSet):
     updated_field = "created_at"
-    use_case = django_filters.NumberFilter(field_name="use_case_id", help_text="Decisions on this use case (id).")
+    use_case = IdFilter(field_name="use_case_id", help_text="Decisions on this use case (id).")
     domain = SlugInFilter(field_name="use_case__domain__slug", help_text="Decisions in any of these domains.")
-    outcome = django_filters.MultipleChoiceFilter(choices=DecisionOutcome.choices)
+    outcome = ChoiceInFilter(choices=DecisionOutcome.choices)
 
     class Meta:
         model = Decision
@@ -88,8 +97,8 @@ class DecisionFilterSet(UpdatedRangeFilterSet):
 
 class ChangeRequestFilterSet(UpdatedRangeFilterSet):
     updated_field = "created_at"
-    use_case = django_filters.NumberFilter(field_name="use_case_id", help_text="Change requests on this use case.")
-    open = django_filters.BooleanFilter(field_name="resolved_at", lookup_expr="isnull", help_text="Not yet resolved.")
+    use_case = IdFilter(field_name="use_case_id", help_text="Change requests on this use case.")
+    open = TrueFalseFilter(field_name="resolved_at", lookup_expr="isnull", help_text="Not yet resolved.")
 
     class Meta:
         model = ChangeRequest
@@ -97,8 +106,8 @@ class ChangeRequestFilterSet(UpdatedRangeFilterSet):
 
 
 class MeetingFilterSet(UpdatedRangeFilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    date_from = DayFilter(field_name="date", lookup_expr="gte", help_text="Meetings on or after this day.")
+    date_to = DayFilter(field_name="date", lookup_expr="lte", help_text="Meetings on or before this day.")
 
     class Meta:
         model = Meeting

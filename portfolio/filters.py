@@ -3,27 +3,14 @@ link when either end has it."""
 
 from __future__ import annotations
 
-import django_filters
-from django import forms
 from django.db.models import Q
 
-from core.api.filters import SlugInFilter, UpdatedRangeFilterSet
+from core.api.filters import IdFilter, SlugInFilter, UpdatedRangeFilterSet
 from domains.choices import Status
 from domains.filters import ChoiceInFilter, use_cases_with_functions
 
 from .choices import LinkKind
 from .models import UseCaseLink
-
-
-class IdFilter(django_filters.NumberFilter):
-    """An id: a whole number (1.5 or 1e3 is a 400 naming the parameter, not a silent no-match)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
 
 
 def _either_end(queryset, lookup: str, value):

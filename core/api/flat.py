@@ -102,7 +102,8 @@ def csv_list_cell(value) -> str:
 
 
 def csv_json_cell(value) -> str:
-    return orjson.dumps(value).decode() if value not in (None, "") else ""
+    # Through `dumps`: an error body rendered as CSV has list indexes as keys ({"journey_stages": {0: [...]}}).
+    return dumps(value).decode() if value not in (None, "") else ""
 
 
 def _column_for(name: str, field: serializers.Field) -> FlatColumn:

@@ -28,3 +28,17 @@ class StrictInputMixin:
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A row by its id, given as an integer (or its digits, as form bodies send it): 2.5 or true is
+    refused, not read as row 2 or row 1."""
+
+    default_error_messages = {"incorrect_type": _("Give the id as a whole number, not %(data_type)s.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not (
+            isinstance(data, int) or (isinstance(data, str) and data.isascii() and data.isdigit())
+        ):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
 
 from core.api.viewsets import FlatReadOnlyViewSet
@@ -53,10 +53,31 @@ class FoundationViewSet(FlatReadOnlyViewSet):
     filterset_class = FoundationFilterSet
 
 
+# The version of a use case as an HTTP validator: the ETag of a read, the If-Match of an edit.
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    required=True,
+    description='The use case\'s version, e.g. "3": send it back as If-Match to edit what you read.',
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    pattern=r'^(W/)?"?[0-9]{1,10}"?$',
+    description='The ETag of the use case you read, e.g. "3": if someone saved it since, the edit is a 409 '
+    "naming what changed. Without it the last save wins.",
+)
+
+
 @extend_schema_view(
     create=extend_schema(description="Create a draft use case through the same service as the forms."),
+    retrieve=extend_schema(parameters=[ETAG]),
     partial_update=extend_schema(
-        description="Edit content while the use case is a draft or changes were requested (the committee: any time)."
+        description="Edit content while the use case is a draft or changes were requested (the committee: any time).",
+        parameters=[IF_MATCH, ETAG],
     ),
 )
 class UseCaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, FlatReadOnlyViewSet):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from core.api.serializers import StrictInputMixin
 from domains.models import UseCase
 
 from ..choices import DecisionOutcome, VoteChoice
@@ -30,7 +31,7 @@ class WorkflowStateSerializer(serializers.ModelSerializer):
         return available_actions(actor=request.user, use_case=obj) if request else []
 
 
-class VoteInputSerializer(serializers.Serializer):
+class VoteInputSerializer(StrictInputMixin, serializers.Serializer):
     choice = serializers.ChoiceField(choices=VoteChoice.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -48,7 +49,7 @@ class VoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(StrictInputMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
     rationale = serializers.CharField()
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
@@ -68,7 +69,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommentInputSerializer(serializers.Serializer):
+class CommentInputSerializer(StrictInputMixin, serializers.Serializer):
     comment = serializers.CharField()
 
 
@@ -84,6 +85,9 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransitionInputSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[(name, t.label) for name, t in TRANSITIONS.items()])
+class TransitionInputSerializer(StrictInputMixin, serializers.Serializer):
+    # Only the actions this endpoint can carry out: approve and reject are decisions (decide).
+    action = serializers.ChoiceField(
+        choices=[(name, t.label) for name, t in TRANSITIONS.items() if not t.needs_decision]
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="")

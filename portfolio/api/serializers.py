@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.serializers import StrictInputMixin
+from core.api.serializers import IdRelatedField, StrictInputMixin
 from domains.api.visibility import visible_use_cases
 from domains.models import UseCase
 
@@ -15,9 +15,9 @@ from ..models import UseCaseLink
 class UseCaseLinkSerializer(StrictInputMixin, serializers.ModelSerializer):
     """`depends_on` reads "source depends on target"; other kinds are symmetric."""
 
-    source = serializers.PrimaryKeyRelatedField(queryset=UseCase.objects.all())
+    source = IdRelatedField(queryset=UseCase.objects.all())
     source_reference = serializers.CharField(source="source.reference", read_only=True)
-    target = serializers.PrimaryKeyRelatedField(queryset=UseCase.objects.all())
+    target = IdRelatedField(queryset=UseCase.objects.all())
     target_reference = serializers.CharField(source="target.reference", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 

@@ -213,5 +213,6 @@ def test_the_schema_documents_every_workflow_endpoint_and_its_refusals(admin_cli
         ("transition", "200"),
     ]:
         responses = paths[f"/api/v1/use-cases/{{id}}/{verb}/"]["post"]["responses"]
-        # 401 and 429 come from token authentication and per-token throttling, on every endpoint.
-        assert set(responses) == {ok, "400", "401", "403", "404", "409", "429"}, verb
+        # 401 and 429 come from token authentication and per-token throttling, on every endpoint; 406,
+        # 413, 415 and 503 from content negotiation, the body limit, the parsers and database trouble.
+        assert set(responses) == {ok, "400", "401", "403", "404", "406", "409", "413", "415", "429", "503"}, verb
