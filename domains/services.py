@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.actors import Actor, is_system, require_actor, user_or_none
+from core.changes import apply_changes, refuse_unknown_fields, set_changes
 from core.models import AuditAction
 from core.services import audit_record
 
@@ -208,16 +209,10 @@ def _require_administrator(actor: Actor, what: str) -> None:
         raise PermissionDenied(what)
 
 
-def _team_value(value):
-    return getattr(value, "slug", None) or value
-
-
 @transaction.atomic
 def team_create(*, actor: Actor, data: dict[str, Any], members: Iterable | None = None) -> Team:
     _require_administrator(actor, "Only an administrator creates teams.")
-    unknown = sorted(set(data) - set(TEAM_EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
+    refuse_unknown_fields(data, TEAM_EDITABLE_FIELDS)
     team = Team(**data)
     team.full_clean()
     team.save()
@@ -238,21 +233,12 @@ def team_create(*, actor: Actor, data: dict[str, Any], members: Iterable | None 
 def team_update(*, actor: Actor, team: Team, data: dict[str, Any], members: Iterable | None = None) -> Team:
     """Change a team's name, function, description or members (an administrator only)."""
     _require_administrator(actor, "Only an administrator changes teams and who belongs to them.")
-    unknown = sorted(set(data) - set(TEAM_EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set."))
     locked = Team.objects.select_for_update().get(pk=team.pk)
-    changes = {}
-    for name, value in data.items():
-        before = getattr(locked, name)
-        if before != value:
-            changes[name] = [_team_value(before), _team_value(value)]
-            setattr(locked, name, value)
+    changes = apply_changes(locked, data, TEAM_EDITABLE_FIELDS)
     if members is not None:
-        before = sorted(locked.members.values_list("username", flat=True))
-        after = sorted(member.username for member in members)
-        if before != after:
-            changes["members"] = [before, after]
+        member_changes = set_changes(locked.members.values_list("username", flat=True), (m.username for m in members))
+        if member_changes:
+            changes["members"] = member_changes
     if not changes:
         return locked
     locked.full_clean()

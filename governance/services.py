@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from core.actors import Actor, is_person, require_actor, user_or_none
+from core.changes import apply_changes, audit_value, refuse_unknown_fields, set_changes
 from core.exceptions import BusinessRuleError
 from core.limits import check_text_limits
 from core.models import AuditAction
@@ -675,14 +676,6 @@ COMMITTEE_EDITABLE_FIELDS = ("name", "mandate", "covers_all_domains", "quorum_vo
 MEMBERSHIP_EDITABLE_FIELDS = ("function", "role", "start_date", "end_date")
 
 
-def _audit_value(value) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return getattr(value, "slug", None) or str(value)
-    return value
-
-
 def _require(refusal: str | None) -> None:
     if refusal is not None:
         raise PermissionDenied(refusal)
@@ -701,9 +694,7 @@ def _save_checked(instance) -> None:
 def committee_create(*, actor: Actor, data: dict[str, Any], domains=None) -> Committee:
     require_actor(actor)
     _require(committee_management_refusal(actor, None))
-    unknown = set(data) - set(COMMITTEE_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), gettext("This field cannot be set.")))
+    refuse_unknown_fields(data, COMMITTEE_EDITABLE_FIELDS)
     committee = Committee(**data)
     _save_checked(committee)
     if domains is not None:
@@ -713,7 +704,7 @@ def committee_create(*, actor: Actor, data: dict[str, Any], domains=None) -> Com
         action=AuditAction.COMMITTEE_CREATED,
         target=committee,
         data={
-            **{name: _audit_value(getattr(committee, name)) for name in COMMITTEE_EDITABLE_FIELDS if name != "mandate"},
+            **{name: audit_value(getattr(committee, name)) for name in COMMITTEE_EDITABLE_FIELDS if name != "mandate"},
             "domains": sorted(d.slug for d in committee.domains.all()),
         },
     )
@@ -724,22 +715,14 @@ def committee_create(*, actor: Actor, data: dict[str, Any], domains=None) -> Com
 def committee_update(*, actor: Actor, committee: Committee, data: dict[str, Any], domains=None) -> Committee:
     """Change a committee's name, mandate, domains or quorum (an administrator or its chair)."""
     require_actor(actor)
-    unknown = set(data) - set(COMMITTEE_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), gettext("This field cannot be set.")))
+    refuse_unknown_fields(data, COMMITTEE_EDITABLE_FIELDS)
     locked = _lock_committee(committee)
     _require(committee_management_refusal(actor, locked))
-    changes = {}
-    for name, value in data.items():
-        before = getattr(locked, name)
-        if before != value:
-            changes[name] = [_audit_value(before), _audit_value(value)]
-            setattr(locked, name, value)
+    changes = apply_changes(locked, data, COMMITTEE_EDITABLE_FIELDS)
     if domains is not None:
-        before = sorted(locked.domains.values_list("slug", flat=True))
-        after = sorted(d.slug for d in domains)
-        if before != after:
-            changes["domains"] = [before, after]
+        domain_changes = set_changes(locked.domains.values_list("slug", flat=True), (d.slug for d in domains))
+        if domain_changes:
+            changes["domains"] = domain_changes
     if not changes:
         return locked
     _save_checked(locked)
@@ -779,7 +762,7 @@ def committee_membership_add(
         data={
             "membership": membership.pk,
             "user": user.get_username(),
-            **{name: _audit_value(getattr(membership, name)) for name in MEMBERSHIP_EDITABLE_FIELDS},
+            **{name: audit_value(getattr(membership, name)) for name in MEMBERSHIP_EDITABLE_FIELDS},
         },
     )
     return membership
@@ -792,19 +775,12 @@ def committee_membership_update(
     """Change someone's function, role or dates on a committee; ending a membership is setting its
     end date (memberships are never deleted: the votes they cast keep their meaning)."""
     require_actor(actor)
-    unknown = set(data) - set(MEMBERSHIP_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), gettext("This field cannot be set.")))
+    refuse_unknown_fields(data, MEMBERSHIP_EDITABLE_FIELDS)
     committee = _lock_committee(membership.committee)
     locked = CommitteeMembership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     roles = {locked.role, data.get("role", locked.role)}
     _require(membership_change_refusal(actor, committee, user=locked.user, roles=roles))
-    changes = {}
-    for name, value in data.items():
-        before = getattr(locked, name)
-        if before != value:
-            changes[name] = [_audit_value(before), _audit_value(value)]
-            setattr(locked, name, value)
+    changes = apply_changes(locked, data, MEMBERSHIP_EDITABLE_FIELDS)
     if not changes:
         return locked
     _save_checked(locked)
