@@ -34,7 +34,7 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
     """A row by its id, given as an integer (or its digits, as form bodies send it): 2.5 or true is
     refused, not read as row 2 or row 1."""
 
-    default_error_messages = {"incorrect_type": _("Give the id as a whole number, not %(data_type)s.")}
+    default_error_messages = {"incorrect_type": _("Give the id as a whole number, not {data_type}.")}
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not (
