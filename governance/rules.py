@@ -44,6 +44,8 @@ def is_committee_chair(user, use_case=None) -> bool:
 # and may correct any use case's content and links in any state (domains and portfolio services).
 rules.add_perm("domains.view_all_drafts", is_committee_member | rules.is_superuser)
 rules.add_perm("domains.edit_any_use_case", is_committee_member | rules.is_superuser)
+# Portfolios are the committee's: any active member proposes, adopts and edits them (portfolio.rules).
+rules.add_perm("portfolio.manage_portfolios", is_committee_member | rules.is_superuser)
 
 
 # The committee itself ------------------------------------------------------------------------------

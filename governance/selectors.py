@@ -44,6 +44,15 @@ _COMMITTEE_ADMIN_EXCLUDED = (
     "add_committee",
     "delete_committee",
     "delete_committeemembership",
+    # Portfolios come from clustering runs and change through the portfolio services (the admin asks
+    # portfolio.rules); runs are a record, never edited or deleted.
+    "add_portfolio",
+    "delete_portfolio",
+    "change_clusteringrun",
+    "delete_clusteringrun",
+    "add_portfoliomembership",
+    "change_portfoliomembership",
+    "delete_portfoliomembership",
 )
 
 

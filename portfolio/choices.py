@@ -23,3 +23,30 @@ class LinkStrength(models.IntegerChoices):
     WEAK = 1, _("1 - Weak")
     MEDIUM = 2, _("2 - Medium")
     STRONG = 3, _("3 - Strong")
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class PortfolioStatus(models.TextChoices):
+    """A proposal becomes a portfolio when the committee adopts it. Dismissed and archived
+    portfolios keep the members they last had: a later run that finds the same group again matches
+    it and does not propose it anew."""
+
+    PROPOSED = "proposed", _("Proposed")
+    ADOPTED = "adopted", _("Adopted")
+    DISMISSED = "dismissed", _("Dismissed")
+    ARCHIVED = "archived", _("Archived")
+
+
+# Portfolios that hold members; the others only remember them.
+LIVE_PORTFOLIO_STATUSES = (PortfolioStatus.PROPOSED, PortfolioStatus.ADOPTED)
+
+
+class MembershipSource(models.TextChoices):
+    CLUSTERING = "clustering", _("Proposed by a clustering run")
+    COMMITTEE = "committee", _("Placed by the committee")

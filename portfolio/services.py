@@ -1,4 +1,7 @@
-"""Writes for links between use cases. A link belongs to its source: whoever may change the source
+"""Writes of the portfolio app: links between use cases, clustering runs, and the committee's
+portfolios.
+
+Links. A link A link belongs to its source: whoever may change the source
 (domains.rules.require_may_edit_use_case) may link it, change the link or remove it. Every service
 locks the use cases it touches in primary-key order (two requests linking A->B and B->A take the
 same locks in the same order, so they wait for each other instead of deadlocking), checks, writes
@@ -6,21 +9,49 @@ and records its audit event."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext
+import logging
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import partial
 
-from core.actors import Actor, user_or_none
-from core.exceptions import ChangedMeanwhile
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from kombu.exceptions import OperationalError as KombuOperationalError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.actors import SYSTEM, Actor, user_or_none
+from core.changes import apply_changes, refuse_unknown_fields
+from core.exceptions import BusinessRuleError, ChangedMeanwhile
+from core.limits import NOTE_MAX_CHARS, check_text_limits
 from core.models import AuditAction
 from core.services import audit_record
-from domains.models import UseCase
+from domains.choices import Status
+from domains.models import Domain, ReferenceSequence, UseCase
 from domains.rules import require_may_edit_use_case
 from domains.selectors import use_case_visibility_filter
 from domains.services import use_cases_lock
 
-from .choices import LinkKind
-from .models import UseCaseLink
+from .choices import LIVE_PORTFOLIO_STATUSES, MembershipSource, PortfolioStatus, RunStatus
+from .clustering import communities_of, isolated_of, partition_find
+from .graph import DEFAULT_STATUSES, GraphOptions, graph_build
+from .matching import Existing, changes_between, proposals_match
+from .metrics import METRIC_FIELDS, portfolio_facts
+from .models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
+from .models.portfolios import PORTFOLIO_REFERENCE_PREFIX
+from .rules import require_may_manage_portfolios
+
+logger = logging.getLogger(__name__)
+
+# Rows per INSERT or UPDATE when a run writes its portfolios and memberships.
+WRITE_BATCH_SIZE = 5_000
+# Use cases named per portfolio in a run's change summary (the counts are always whole).
+CHANGE_LIST_LIMIT = 50
+# The PostgreSQL advisory lock that makes runs write one at a time.
+PORTFOLIO_WRITE_LOCK = 7_401_001
 
 LINK_FIELDS = ("source", "target", "kind", "strength", "rationale")
 
@@ -133,4 +164,699 @@ def link_delete(*, actor: Actor, link: UseCaseLink) -> None:
     audit_record(actor=actor, action=AuditAction.LINK_DELETED, target=source, data=data)
 
 
-__all__ = ["LinkKind", "link_create", "link_delete", "link_update"]
+# Clustering runs ------------------------------------------------------------------------------------
+# A run is created pending by the committee (or the system) and executed once, by a worker (or in
+# process when no broker is configured): the worker claims it with a conditional update, reads the
+# graph, clusters it, and writes every portfolio and membership in one transaction at the end. A
+# failure marks the run failed and writes nothing else; a worker that dies leaves the run running
+# with a heartbeat that stops, and the sweeper marks it failed (clustering_runs_sweep).
+
+RUN_LIMITS = {
+    "resolution": (0.01, 100.0),
+    "seed": (0, 2**31 - 1),
+    "trials": (1, 20),
+    "min_size": (2, 1000),
+}
+
+
+class RunNotPending(BusinessRuleError):
+    """A run is executed once: a second execution (a duplicate task, a retried message) is refused."""
+
+    status_code = 409
+
+
+def _run_number(name: str, value, *, whole: bool):
+    low, high = RUN_LIMITS[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+        raise ValidationError({name: [gettext("Give a number from %(low)s to %(high)s.") % {"low": low, "high": high}]})
+    if not low <= value <= high:
+        raise ValidationError(
+            {
+                name: [
+                    gettext("Must be from %(low)s to %(high)s, not %(value)s.")
+                    % {"low": low, "high": high, "value": value}
+                ]
+            }
+        )
+    return value
+
+
+def clustering_run_parameters(
+    *, resolution=None, seed=None, trials=None, min_size=None, statuses=None, domains=None
+) -> dict:
+    """The parameters a run records, from the caller's choices and the settings; each bad value is
+    refused naming its field."""
+    statuses = list(statuses) if statuses else list(DEFAULT_STATUSES)
+    unknown = sorted(set(statuses) - set(Status.values))
+    if unknown:
+        raise ValidationError(
+            {
+                "statuses": [
+                    gettext("Unknown status: %(values)s. Allowed: %(allowed)s.")
+                    % {"values": ", ".join(map(str, unknown)), "allowed": ", ".join(Status.values)}
+                ]
+            }
+        )
+    domains = sorted({str(slug) for slug in (domains or ())})
+    if domains:
+        known = set(Domain.objects.filter(slug__in=domains).values_list("slug", flat=True))
+        missing = [slug for slug in domains if slug not in known]
+        if missing:
+            raise ValidationError({"domains": [gettext("No such domain: %(slugs)s.") % {"slugs": ", ".join(missing)}]})
+    options = GraphOptions.from_settings(statuses=statuses, domains=domains)
+    return {
+        "resolution": float(
+            _run_number("resolution", settings.PORTFOLIO_RESOLUTION if resolution is None else resolution, whole=False)
+        ),
+        "seed": _run_number("seed", settings.PORTFOLIO_SEED if seed is None else seed, whole=True),
+        "trials": _run_number("trials", settings.PORTFOLIO_TRIALS if trials is None else trials, whole=True),
+        "min_size": _run_number("min_size", settings.PORTFOLIO_MIN_SIZE if min_size is None else min_size, whole=True),
+        "match_threshold": float(settings.PORTFOLIO_MATCH_THRESHOLD),
+        **options.as_dict(),
+    }
+
+
+@transaction.atomic
+def clustering_run_create(*, actor: Actor, dispatch: bool = True, **choices) -> ClusteringRun:
+    """Start a proposal of portfolios (the committee's "Propose portfolios"). The run is saved
+    pending and handed to a worker after commit; with the broker down it stays pending and the
+    sweeper hands it out when the broker is back, so the request is never lost."""
+    require_may_manage_portfolios(actor)
+    parameters = clustering_run_parameters(**choices)
+    run = ClusteringRun.objects.create(parameters=parameters, started_by=user_or_none(actor))
+    audit_record(actor=actor, action=AuditAction.CLUSTERING_RUN_STARTED, target=run, data={"parameters": parameters})
+    if dispatch:
+        transaction.on_commit(partial(clustering_runs_dispatch, [run.pk]))
+    return run
+
+
+def clustering_runs_dispatch(run_ids: list[int]) -> int:
+    """Hand pending runs to the broker; a broker that is down leaves them pending (logged)."""
+    from .tasks import execute_clustering_run_task
+
+    queued = 0
+    for run_id in run_ids:
+        if not ClusteringRun.objects.filter(pk=run_id, status=RunStatus.PENDING).exists():
+            continue
+        try:
+            execute_clustering_run_task.delay(run_id)
+        except (KombuOperationalError, OSError) as exc:
+            logger.warning("Clustering run %s left pending, broker unavailable: %s", run_id, exc)
+            break
+        queued += 1
+    return queued
+
+
+def clustering_runs_sweep(*, now=None) -> dict[str, int]:
+    """Mark failed the runs whose worker stopped giving signs of life (nothing they computed was
+    written: results commit at the very end), and hand out the runs still pending."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.PORTFOLIO_RUN_STALE_SECONDS)
+    lost = ClusteringRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=stale).update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        progress_message="",
+        error=gettext(
+            "The worker running it stopped (no sign of life for %(seconds)s s). Nothing it computed was kept: "
+            "start a new run."
+        )
+        % {"seconds": settings.PORTFOLIO_RUN_STALE_SECONDS},
+        updated_at=now,
+    )
+    waiting = list(
+        ClusteringRun.objects.filter(
+            status=RunStatus.PENDING, created_at__lt=now - settings.GOVERNANCE_NOTIFICATION_SWEEP_GRACE
+        ).values_list("pk", flat=True)
+    )
+    return {"failed": lost, "queued": clustering_runs_dispatch(waiting)}
+
+
+def _run_step(run_id: int, progress: int, message: str, report=None) -> None:
+    ClusteringRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        progress=progress, progress_message=message[:200], heartbeat_at=timezone.now()
+    )
+    if report is not None:
+        report(progress, message)
+
+
+def clustering_run_execute(*, run_id: int, report=None) -> ClusteringRun:
+    """Execute a pending run. `report(percent, message)` is told each step (the command's progress
+    bar). Claims the run first: a run that is not pending any more is refused (RunNotPending)."""
+    started = timezone.now()
+    claimed = ClusteringRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
+        status=RunStatus.RUNNING, started_at=started, heartbeat_at=started, progress=0, updated_at=started
+    )
+    if not claimed:
+        current = ClusteringRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+        if current is None:
+            raise RunNotPending(gettext("No clustering run #%(id)s.") % {"id": run_id}, code="no_such_run")
+        raise RunNotPending(
+            gettext("Run #%(id)s is %(status)s: a run is executed once; start a new one.")
+            % {"id": run_id, "status": RunStatus(current).label},
+            code="run_not_pending",
+        )
+    clock = time.perf_counter()
+    try:
+        with _long_statements():
+            _execute(run_id, report=report, clock=clock)
+    except Exception as exc:
+        logger.exception("Clustering run %s failed", run_id)
+        finished = timezone.now()
+        ClusteringRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            finished_at=finished,
+            duration_seconds=time.perf_counter() - clock,
+            error=f"{type(exc).__name__}: {exc}"[:NOTE_MAX_CHARS],
+            progress_message="",
+            updated_at=finished,
+        )
+        audit_record(
+            actor=SYSTEM,
+            action=AuditAction.CLUSTERING_RUN_FINISHED,
+            target=ClusteringRun.objects.get(pk=run_id),
+            data={"status": RunStatus.FAILED, "error": f"{type(exc).__name__}: {exc}"[:500]},
+        )
+    return ClusteringRun.objects.get(pk=run_id)
+
+
+@contextmanager
+def _long_statements():
+    """A run reads and writes the whole graph: on PostgreSQL it may take longer than the request
+    timeout (DB_STATEMENT_TIMEOUT_MS), up to PORTFOLIO_RUN_STATEMENT_TIMEOUT_MS."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        previous = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, false)", [str(settings.PORTFOLIO_RUN_STATEMENT_TIMEOUT_MS)]
+        )
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [previous])
+
+
+def _execute(run_id: int, *, report, clock: float) -> None:
+    run = ClusteringRun.objects.get(pk=run_id)
+    parameters = run.parameters
+    options = GraphOptions(
+        statuses=tuple(parameters["statuses"]),
+        domains=tuple(parameters["domains"]),
+        link_weights=parameters["link_weights"],
+        strength_factors={int(k): v for k, v in parameters["strength_factors"].items()},
+        foundation_weights=parameters["foundation_weights"],
+        foundation_damping=parameters["foundation_damping"],
+        same_domain_weight=parameters["same_domain_weight"],
+    )
+    _run_step(run_id, 5, gettext("Reading the graph"), report)
+    graph = graph_build(options)
+    network = graph.to_igraph()
+    fingerprint = graph.fingerprint()
+    trials = parameters["trials"]
+    _run_step(run_id, 25, gettext("Clustering %(n)s use cases") % {"n": graph.node_count}, report)
+
+    def on_trial(done: int) -> None:
+        _run_step(
+            run_id,
+            25 + int(45 * done / trials),
+            gettext("Clustering: trial %(done)s of %(trials)s") % {"done": done, "trials": trials},
+            report,
+        )
+
+    partition = partition_find(
+        network, resolution=parameters["resolution"], seed=parameters["seed"], trials=trials, on_trial=on_trial
+    )
+    groups, unplaced = communities_of(graph, partition, min_size=parameters["min_size"])
+    isolated = isolated_of(graph, network)
+    _run_step(run_id, 75, gettext("Matching with the existing portfolios and writing"), report)
+    with transaction.atomic():
+        summary = _write_results(
+            run_id,
+            graph=graph,
+            groups=groups,
+            threshold=parameters.get("match_threshold", settings.PORTFOLIO_MATCH_THRESHOLD),
+        )
+        finished = timezone.now()
+        summary["unplaced"] = len(unplaced)
+        updated = ClusteringRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.SUCCEEDED,
+            finished_at=finished,
+            duration_seconds=time.perf_counter() - clock,
+            fingerprint=fingerprint,
+            node_count=graph.node_count,
+            edge_count=network.ecount(),
+            foundation_count=sum(1 for kind, _pk in graph.hubs if kind == "foundation"),
+            portfolio_count=summary.pop("portfolio_count"),
+            isolated_count=len(isolated),
+            moved_count=summary["moved"],
+            modularity=round(partition.modularity, 6),
+            changes=summary,
+            isolated=isolated,
+            progress=100,
+            progress_message="",
+            updated_at=finished,
+        )
+        if not updated:  # the sweeper gave up on it meanwhile: its results must not land
+            raise RunNotPending(gettext("Run #%(id)s was marked failed while it ran.") % {"id": run_id})
+        audit_record(
+            actor=SYSTEM,
+            action=AuditAction.CLUSTERING_RUN_FINISHED,
+            target=ClusteringRun.objects.get(pk=run_id),
+            data={"status": RunStatus.SUCCEEDED, "portfolios": len(groups), "moved": summary["moved"]},
+        )
+    if report is not None:
+        report(100, gettext("Done"))
+
+
+def _lock_portfolio_writes() -> None:
+    """One run writes at a time (two would place the same use cases twice); SQLite serialises
+    writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PORTFOLIO_WRITE_LOCK])
+
+
+def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: float) -> dict:
+    _lock_portfolio_writes()
+    live = list(Portfolio.objects.select_for_update().filter(status__in=LIVE_PORTFOLIO_STATUSES).order_by("pk"))
+    live_ids = [p.pk for p in live]
+    current: dict[int, set[int]] = {pk: set() for pk in live_ids}
+    pinned: dict[int, set[int]] = {pk: set() for pk in live_ids}
+    for use_case_id, portfolio_id, is_pinned in PortfolioMembership.objects.filter(portfolio__in=live_ids).values_list(
+        "use_case_id", "portfolio_id", "pinned"
+    ):
+        current[portfolio_id].add(use_case_id)
+        if is_pinned:
+            pinned[portfolio_id].add(use_case_id)
+    existing = [
+        Existing(
+            id=p.pk,
+            live=True,
+            members=frozenset(current[p.pk]),
+            pinned=frozenset(pinned[p.pk]),
+            excluded=frozenset(p.excluded_use_cases),
+        )
+        for p in live
+    ]
+    for pk, remembered in (
+        Portfolio.objects.exclude(status__in=LIVE_PORTFOLIO_STATUSES)
+        .exclude(remembered_members=[])
+        .values_list("pk", "remembered_members")
+    ):
+        existing.append(Existing(id=pk, live=False, members=frozenset(remembered)))
+    proposed_ids = {p.pk for p in live if p.status == PortfolioStatus.PROPOSED}
+    matching = proposals_match(groups, existing, threshold=threshold, proposed_ids=proposed_ids)
+
+    final: dict[object, set[int]] = {
+        **matching.kept,
+        **{("new", position): members for position, members in matching.new.items()},
+    }
+    facts = portfolio_facts(graph, final)
+
+    # New portfolios first, then the memberships: every row of the run in this one transaction.
+    now = timezone.now()
+    new_keys = sorted(matching.new)
+    numbers = ReferenceSequence.reserve("portfolio", len(new_keys)) if new_keys else range(0)
+    created = bulk_create_with_history(
+        [
+            Portfolio(
+                reference=_portfolio_reference(number),
+                name=facts[("new", position)].generated_name or _portfolio_reference(number),
+                proposed_by_run_id=run_id,
+                last_run_id=run_id,
+                status_changed_at=now,
+                **facts[("new", position)].model_fields(),
+            )
+            for position, number in zip(new_keys, numbers, strict=True)
+        ],
+        Portfolio,
+        batch_size=WRITE_BATCH_SIZE,
+    )
+    new_ids = dict(zip(new_keys, (p.pk for p in created), strict=True))
+    key_to_id = {**{pk: pk for pk in matching.kept}, **{("new", position): pk for position, pk in new_ids.items()}}
+
+    PortfolioMembership.objects.filter(portfolio__in=live_ids, pinned=False).delete()
+    pinned_rows = {m.use_case_id: m for m in PortfolioMembership.objects.filter(portfolio__in=live_ids, pinned=True)}
+    fresh, refreshed = [], []
+    for key, members in final.items():
+        portfolio_id = key_to_id[key]
+        member_facts = facts[key].members
+        for use_case_id in members:
+            tie = member_facts[use_case_id]
+            row = pinned_rows.get(use_case_id)
+            if row is not None:
+                row.strength, row.ties = tie.strength, tie.ties
+                refreshed.append(row)
+            else:
+                fresh.append(
+                    PortfolioMembership(
+                        portfolio_id=portfolio_id, use_case_id=use_case_id, strength=tie.strength, ties=tie.ties
+                    )
+                )
+    PortfolioMembership.objects.bulk_create(fresh, batch_size=WRITE_BATCH_SIZE)
+    if refreshed:
+        PortfolioMembership.objects.bulk_update(refreshed, ["strength", "ties"], batch_size=WRITE_BATCH_SIZE)
+
+    kept_rows = []
+    by_pk = {p.pk: p for p in live}
+    for portfolio_id in matching.kept:
+        portfolio = by_pk[portfolio_id]
+        for name, value in facts[portfolio_id].model_fields().items():
+            setattr(portfolio, name, value)
+        if not portfolio.name_is_custom and facts[portfolio_id].generated_name:
+            portfolio.name = facts[portfolio_id].generated_name
+        portfolio.last_run_id = run_id
+        kept_rows.append(portfolio)
+    if kept_rows:
+        bulk_update_with_history(
+            kept_rows,
+            Portfolio,
+            ["name", "last_run", *METRIC_FIELDS],
+            batch_size=WRITE_BATCH_SIZE,
+        )
+    superseded = [by_pk[pk] for pk in matching.superseded]
+    for portfolio in superseded:
+        portfolio.status = PortfolioStatus.ARCHIVED
+        portfolio.status_changed_at = now
+        portfolio.status_reason = gettext("Superseded: run #%(id)s found no group like it.") % {"id": run_id}
+        portfolio.remembered_members = sorted(current[portfolio.pk])
+        portfolio.member_count = 0
+    if superseded:
+        bulk_update_with_history(
+            superseded,
+            Portfolio,
+            ["status", "status_changed_at", "status_reason", "remembered_members", "member_count"],
+        )
+
+    before = {pk: members for pk, members in current.items() if members}
+    after = {key_to_id[key]: members for key, members in final.items()}
+    moved = changes_between(before, after)
+    return _summary(
+        moved=moved,
+        new_ids=list(new_ids.values()),
+        matching=matching,
+        key_to_id=key_to_id,
+        after=after,
+    )
+
+
+def _portfolio_reference(number: int) -> str:
+    return f"{PORTFOLIO_REFERENCE_PREFIX}{number:03d}"
+
+
+def _summary(*, moved: dict, new_ids: list[int], matching, key_to_id, after) -> dict:
+    """What the run changed, for its page and the API: portfolios by reference, use cases by reference
+    (at most CHANGE_LIST_LIMIT named per portfolio, with the counts)."""
+    touched = set(new_ids) | set(matching.kept) | set(matching.superseded) | set(matching.suppressed.values())
+    touched |= {key_to_id.get(k, k) for k in (*moved["joined"], *moved["left"])}
+    names = {
+        pk: (reference, name)
+        for pk, reference, name in Portfolio.objects.filter(pk__in=touched).values_list("pk", "reference", "name")
+    }
+    named_use_cases = {
+        pk for lists in (moved["joined"], moved["left"]) for ids in lists.values() for pk in ids[:CHANGE_LIST_LIMIT]
+    }
+    references = (
+        dict(UseCase.objects.filter(pk__in=named_use_cases).values_list("pk", "reference")) if named_use_cases else {}
+    )
+
+    def portfolio(pk) -> dict:
+        reference, name = names.get(pk, ("", ""))
+        return {"id": pk, "reference": reference, "name": name}
+
+    def movement(lists: dict) -> list[dict]:
+        rows = []
+        for key in sorted(lists, key=lambda k: names.get(key_to_id.get(k, k), ("",))[0]):
+            ids = lists[key]
+            rows.append(
+                {
+                    **portfolio(key_to_id.get(key, key)),
+                    "count": len(ids),
+                    "use_cases": [references.get(pk, str(pk)) for pk in ids[:CHANGE_LIST_LIMIT]],
+                }
+            )
+        return rows
+
+    return {
+        "portfolio_count": len(after),
+        "new": [{**portfolio(pk), "members": len(after.get(pk, ()))} for pk in new_ids],
+        "kept": sorted(pk for pk in matching.matched.values()),
+        "suppressed": [portfolio(pk) for pk in sorted(set(matching.suppressed.values()))],
+        "unmatched": [portfolio(pk) for pk in matching.unmatched if pk not in matching.superseded],
+        "superseded": [portfolio(pk) for pk in matching.superseded],
+        "joined": movement(moved["joined"]),
+        "left": movement(moved["left"]),
+        "splits": [
+            {
+                **portfolio(key_to_id.get(s["portfolio"], s["portfolio"])),
+                "into": [portfolio(key_to_id.get(k, k)) for k in s["into"]],
+            }
+            for s in moved["splits"]
+        ],
+        "merges": [
+            {**portfolio(key_to_id.get(m["portfolio"], m["portfolio"])), "from": [portfolio(k) for k in m["from"]]}
+            for m in moved["merges"]
+        ],
+        "moved": moved["moved"],
+    }
+
+
+# The committee's portfolios ---------------------------------------------------------------------------
+# Adopt, rename, edit, dismiss, archive; place a use case in a portfolio or take it out; pin it. Each
+# locks the portfolio row (a run writing at the same time locks them too), checks, writes, recomputes
+# the metrics of what it changed and records its audit event.
+
+PORTFOLIO_EDITABLE_FIELDS = ("name", "theme", "owner")
+
+
+def _lock_portfolio(portfolio: Portfolio) -> Portfolio:
+    return Portfolio.objects.select_for_update().get(pk=portfolio.pk)
+
+
+def _require_live(portfolio: Portfolio, verb: str) -> None:
+    if not portfolio.is_live:
+        raise BusinessRuleError(
+            gettext("%(portfolio)s is %(status)s: it cannot be %(verb)s.")
+            % {"portfolio": portfolio, "status": portfolio.get_status_display(), "verb": verb},
+            code="portfolio_closed",
+        )
+
+
+def portfolios_recompute(portfolio_ids) -> None:
+    """Metrics and member ties of these portfolios, from the graph as it is now (the options of the
+    default run). Called by the services below after a change of members."""
+    ids = sorted(set(portfolio_ids))
+    if not ids:
+        return
+    graph = graph_build(GraphOptions.from_settings())
+    groups: dict[int, list[int]] = {pk: [] for pk in ids}
+    for portfolio_id, use_case_id in PortfolioMembership.objects.filter(portfolio__in=ids).values_list(
+        "portfolio_id", "use_case_id"
+    ):
+        groups[portfolio_id].append(use_case_id)
+    facts = portfolio_facts(graph, groups)
+    memberships = list(PortfolioMembership.objects.filter(portfolio__in=ids))
+    for membership in memberships:
+        member = facts[membership.portfolio_id].members[membership.use_case_id]
+        membership.strength, membership.ties = member.strength, member.ties
+    PortfolioMembership.objects.bulk_update(memberships, ["strength", "ties"], batch_size=WRITE_BATCH_SIZE)
+    for portfolio in Portfolio.objects.filter(pk__in=ids):
+        for name, value in facts[portfolio.pk].model_fields().items():
+            setattr(portfolio, name, value)
+        if not portfolio.name_is_custom and facts[portfolio.pk].generated_name:
+            portfolio.name = facts[portfolio.pk].generated_name
+        portfolio.save()
+
+
+@transaction.atomic
+def portfolio_update(*, actor: Actor, portfolio: Portfolio, data: dict) -> Portfolio:
+    """Rename a portfolio, say what it is for, or name its owner. A name the committee gives is kept
+    by later runs."""
+    require_may_manage_portfolios(actor)
+    refuse_unknown_fields(data, PORTFOLIO_EDITABLE_FIELDS)
+    locked = _lock_portfolio(portfolio)
+    changes = apply_changes(locked, data, PORTFOLIO_EDITABLE_FIELDS)
+    if not changes:
+        return locked
+    if "name" in changes:
+        locked.name_is_custom = True
+    locked.full_clean()
+    locked.save()
+    audit_record(actor=actor, action=AuditAction.PORTFOLIO_UPDATED, target=locked, data={"changes": changes})
+    return locked
+
+
+def _set_status(
+    actor, portfolio: Portfolio, status: str, *, reason: str, action: AuditAction, remember: bool
+) -> Portfolio:
+    check_text_limits(Portfolio, status_reason=reason)
+    previous = portfolio.status
+    portfolio.status = status
+    portfolio.status_changed_at = timezone.now()
+    portfolio.status_reason = reason
+    data = {"from": previous, "to": status, "reason": reason}
+    if remember:
+        members = list(portfolio.memberships.order_by("use_case_id").values_list("use_case_id", flat=True))
+        portfolio.remembered_members = members
+        portfolio.memberships.all().delete()
+        portfolio.member_count = 0
+        data["members"] = list(
+            UseCase.objects.filter(pk__in=members).order_by("reference").values_list("reference", flat=True)
+        )
+    portfolio.save()
+    audit_record(actor=actor, action=action, target=portfolio, data=data)
+    return portfolio
+
+
+@transaction.atomic
+def portfolio_adopt(
+    *, actor: Actor, portfolio: Portfolio, name: str | None = None, owner=None, reason: str = ""
+) -> Portfolio:
+    """The committee adopts a proposal: it becomes a portfolio it funds and follows."""
+    require_may_manage_portfolios(actor)
+    locked = _lock_portfolio(portfolio)
+    if locked.status != PortfolioStatus.PROPOSED:
+        raise BusinessRuleError(
+            gettext("%(portfolio)s is %(status)s: only a proposal can be adopted.")
+            % {"portfolio": locked, "status": locked.get_status_display()},
+            code="not_proposed",
+        )
+    if name is not None and name != locked.name:
+        locked.name, locked.name_is_custom = name, True
+    if owner is not None:
+        locked.owner = owner
+    locked.full_clean()
+    return _set_status(
+        actor, locked, PortfolioStatus.ADOPTED, reason=reason, action=AuditAction.PORTFOLIO_ADOPTED, remember=False
+    )
+
+
+@transaction.atomic
+def portfolio_dismiss(*, actor: Actor, portfolio: Portfolio, reason: str = "") -> Portfolio:
+    """The committee turns a proposal down. Its use cases are freed; a later run that finds the same
+    group matches this one and does not propose it again."""
+    require_may_manage_portfolios(actor)
+    locked = _lock_portfolio(portfolio)
+    if locked.status != PortfolioStatus.PROPOSED:
+        raise BusinessRuleError(
+            gettext("%(portfolio)s is %(status)s: only a proposal can be dismissed (archive an adopted portfolio).")
+            % {"portfolio": locked, "status": locked.get_status_display()},
+            code="not_proposed",
+        )
+    return _set_status(
+        actor, locked, PortfolioStatus.DISMISSED, reason=reason, action=AuditAction.PORTFOLIO_DISMISSED, remember=True
+    )
+
+
+@transaction.atomic
+def portfolio_archive(*, actor: Actor, portfolio: Portfolio, reason: str = "") -> Portfolio:
+    """Close an adopted portfolio (its work is done, or merged into another)."""
+    require_may_manage_portfolios(actor)
+    locked = _lock_portfolio(portfolio)
+    if locked.status != PortfolioStatus.ADOPTED:
+        raise BusinessRuleError(
+            gettext("%(portfolio)s is %(status)s: only an adopted portfolio can be archived.")
+            % {"portfolio": locked, "status": locked.get_status_display()},
+            code="not_adopted",
+        )
+    return _set_status(
+        actor, locked, PortfolioStatus.ARCHIVED, reason=reason, action=AuditAction.PORTFOLIO_ARCHIVED, remember=True
+    )
+
+
+@transaction.atomic
+def portfolio_member_add(
+    *, actor: Actor, portfolio: Portfolio, use_case: UseCase, pinned: bool = True
+) -> PortfolioMembership:
+    """Place a use case in a portfolio (taking it out of the one it was in). Pinned by default: what
+    the committee places by hand stays where it put it whatever later runs find."""
+    require_may_manage_portfolios(actor)
+    current = PortfolioMembership.objects.filter(use_case=use_case).values_list("portfolio_id", flat=True).first()
+    locked = {
+        p.pk: p
+        for p in Portfolio.objects.select_for_update().filter(pk__in={portfolio.pk, current} - {None}).order_by("pk")
+    }
+    target = locked[portfolio.pk]
+    _require_live(target, gettext("changed"))
+    _require_visible(actor, use_case, "use_case")
+    previous = PortfolioMembership.objects.select_for_update().filter(use_case=use_case).first()
+    if previous is not None and previous.portfolio_id == target.pk:
+        if previous.pinned == pinned:
+            return previous
+        return portfolio_member_pin(actor=actor, membership=previous, pinned=pinned)
+    if previous is not None and previous.portfolio_id not in locked:
+        raise ChangedMeanwhile(gettext("This use case was moved meanwhile: read it again and retry."))
+    moved_from = locked.get(previous.portfolio_id) if previous is not None else None
+    if previous is not None:
+        previous.delete()
+    target.excluded_use_cases = [pk for pk in target.excluded_use_cases if pk != use_case.pk]
+    target.save(update_fields=["excluded_use_cases", "updated_at"])
+    membership = PortfolioMembership.objects.create(
+        portfolio=target,
+        use_case=use_case,
+        pinned=pinned,
+        source=MembershipSource.COMMITTEE,
+        added_by=user_or_none(actor),
+    )
+    portfolios_recompute([target.pk] + ([moved_from.pk] if moved_from is not None else []))
+    audit_record(
+        actor=actor,
+        action=AuditAction.PORTFOLIO_MEMBER_ADDED,
+        target=membership,
+        data={
+            "portfolio": target.reference,
+            "use_case": use_case.reference,
+            "pinned": pinned,
+            "from": moved_from.reference if moved_from is not None else None,
+        },
+    )
+    membership.refresh_from_db()
+    return membership
+
+
+@transaction.atomic
+def portfolio_member_remove(*, actor: Actor, membership: PortfolioMembership) -> None:
+    """Take a use case out of its portfolio. Later runs do not put it back there."""
+    require_may_manage_portfolios(actor)
+    portfolio = _lock_portfolio(membership.portfolio)
+    current = PortfolioMembership.objects.select_for_update().filter(pk=membership.pk, portfolio=portfolio).first()
+    if current is None:
+        raise ChangedMeanwhile(gettext("This membership was changed meanwhile: read it again and retry."))
+    _require_live(portfolio, gettext("changed"))
+    use_case = current.use_case
+    portfolio.excluded_use_cases = sorted({*portfolio.excluded_use_cases, use_case.pk})
+    portfolio.save(update_fields=["excluded_use_cases", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PORTFOLIO_MEMBER_REMOVED,
+        target=current,
+        data={"portfolio": portfolio.reference, "use_case": use_case.reference, "was_pinned": current.pinned},
+    )
+    current.delete()
+    portfolios_recompute([portfolio.pk])
+
+
+@transaction.atomic
+def portfolio_member_pin(*, actor: Actor, membership: PortfolioMembership, pinned: bool = True) -> PortfolioMembership:
+    """Pin a member (later runs keep it in this portfolio) or unpin it (runs may move it again)."""
+    require_may_manage_portfolios(actor)
+    portfolio = _lock_portfolio(membership.portfolio)
+    current = PortfolioMembership.objects.select_for_update().filter(pk=membership.pk, portfolio=portfolio).first()
+    if current is None:
+        raise ChangedMeanwhile(gettext("This membership was changed meanwhile: read it again and retry."))
+    _require_live(portfolio, gettext("changed"))
+    if current.pinned == pinned:
+        return current
+    current.pinned = pinned
+    current.save(update_fields=["pinned", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PORTFOLIO_MEMBER_PINNED,
+        target=current,
+        data={"portfolio": portfolio.reference, "use_case": current.use_case.reference, "pinned": pinned},
+    )
+    return current

@@ -195,6 +195,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "governance.dispatch_pending_notifications_task",
         "schedule": 60.0,
     },
+    # Runs left pending (broker down when they were started) are handed out; runs whose worker died
+    # are marked failed.
+    "portfolio-sweep-clustering-runs": {
+        "task": "portfolio.sweep_clustering_runs_task",
+        "schedule": 60.0,
+    },
     "governance-remind-overdue-reviews": {
         "task": "governance.remind_overdue_reviews_task",
         "schedule": crontab(hour=8, minute=0),
@@ -211,6 +217,38 @@ GOVERNANCE_VOTE_REMINDER_DAYS_BEFORE_MEETING = env.int("GOVERNANCE_VOTE_REMINDER
 GOVERNANCE_NOTIFICATION_SWEEP_GRACE = timedelta(
     seconds=env.int("GOVERNANCE_NOTIFICATION_SWEEP_GRACE_SECONDS", default=30)
 )
+
+# Portfolios (portfolio.graph, portfolio.clustering, portfolio.matching; README "Portfolios").
+# How much each kind of link pulls two use cases together, times the link's strength factor.
+# conflicts_with is 0: a conflict never pulls two use cases into one portfolio.
+PORTFOLIO_LINK_WEIGHTS = {
+    "shares_data": 1.0,
+    "shares_platform": 0.8,
+    "depends_on": 1.0,
+    "reinforces": 1.2,
+    "conflicts_with": 0.0,
+}
+PORTFOLIO_STRENGTH_FACTORS = {1: 0.5, 2: 1.0, 3: 1.5}
+# A foundation shared by k covered use cases is a node of the graph, tied to each of them with
+# weight W * (2 / k) ** PORTFOLIO_FOUNDATION_DAMPING: two users share a full W, a data lake used by a
+# hundred ties each of them weakly, and the edges stay one per use of a foundation (never k² pairs).
+PORTFOLIO_FOUNDATION_WEIGHTS = {"data_source": 0.8, "platform": 0.6, "model": 0.6, "infrastructure": 0.3}
+PORTFOLIO_FOUNDATION_DAMPING = env.float("PORTFOLIO_FOUNDATION_DAMPING", default=1.0)
+# The same for a use case's domain (0: off): a bonus for staying within a domain, damped alike.
+PORTFOLIO_SAME_DOMAIN_WEIGHT = env.float("PORTFOLIO_SAME_DOMAIN_WEIGHT", default=0.0)
+# Leiden's resolution (higher: smaller portfolios), the first seed, and how many seeds are tried
+# (seed, seed+1, ...): the partition with the highest modularity is proposed.
+PORTFOLIO_RESOLUTION = env.float("PORTFOLIO_RESOLUTION", default=1.0)
+PORTFOLIO_SEED = env.int("PORTFOLIO_SEED", default=42)
+PORTFOLIO_TRIALS = env.int("PORTFOLIO_TRIALS", default=5)
+# Groups smaller than this are not proposed; their use cases stay unplaced.
+PORTFOLIO_MIN_SIZE = env.int("PORTFOLIO_MIN_SIZE", default=3)
+# A proposal keeps an existing portfolio's identity when their Jaccard overlap is at least this.
+PORTFOLIO_MATCH_THRESHOLD = env.float("PORTFOLIO_MATCH_THRESHOLD", default=0.3)
+# A running run whose worker has given no sign of life for this long is marked failed.
+PORTFOLIO_RUN_STALE_SECONDS = env.int("PORTFOLIO_RUN_STALE_SECONDS", default=600)
+# Runs read and write the whole graph: they may take longer than a request (DB_STATEMENT_TIMEOUT_MS).
+PORTFOLIO_RUN_STATEMENT_TIMEOUT_MS = env.int("PORTFOLIO_RUN_STATEMENT_TIMEOUT_MS", default=600_000)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from core.limits import NOTE_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
-from .choices import SYMMETRIC_KINDS, LinkKind, LinkStrength
+from ..choices import SYMMETRIC_KINDS, LinkKind, LinkStrength
 
 
 class UseCaseLink(TimeStampedModel):
@@ -88,7 +88,7 @@ class UseCaseLink(TimeStampedModel):
     def clean(self) -> None:
         super().clean()
         if self.kind == LinkKind.DEPENDS_ON and self.source_id and self.target_id and self.source_id != self.target_id:
-            from .graph import dependency_cycle
+            from ..graph import dependency_cycle
 
             cycle = dependency_cycle(source_id=self.source_id, target_id=self.target_id, exclude_link_id=self.pk)
             if cycle:

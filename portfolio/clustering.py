@@ -1,0 +1,89 @@
+"""Leiden community detection over the portfolio graph (igraph), made reproducible and robust.
+
+Leiden rather than Louvain: its communities are guaranteed connected, so a proposal never groups two
+use cases with no path between them. igraph draws its random numbers from a Python generator; each
+trial gets its own `random.Random(seed + trial)`, so the same graph and parameters give the same
+partition in any process. Several seeds are tried and the partition with the highest modularity
+kept (ties: the lowest seed): on the demo data single seeds disagree (see the README), the best of
+five does not.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import igraph
+
+from .graph import PortfolioGraph
+
+# Leiden's refinement passes per trial. igraph's default (2) reaches the modularity of running to
+# convergence on the benchmark graphs at a sixth of the time.
+LEIDEN_ITERATIONS = 2
+
+
+@dataclass(frozen=True)
+class Partition:
+    membership: list[int]  # community of each vertex (use cases first, then hubs)
+    modularity: float  # standard modularity (resolution 1) of the weighted graph
+    seed: int
+    trials: int
+
+
+def partition_find(graph: igraph.Graph, *, resolution: float, seed: int, trials: int = 1, on_trial=None) -> Partition:
+    """The best of `trials` Leiden partitions (seeds seed, seed+1...) by modularity."""
+    best: Partition | None = None
+    weights = "weight" if graph.ecount() else None
+    for trial in range(max(1, trials)):
+        membership = _leiden(graph, resolution=resolution, seed=seed + trial, weights=weights)
+        quality = graph.modularity(membership, weights=weights) if graph.ecount() else 0.0
+        if best is None or quality > best.modularity + 1e-12:
+            best = Partition(membership=membership, modularity=quality, seed=seed + trial, trials=trials)
+        if on_trial is not None:
+            on_trial(trial + 1)
+    return best
+
+
+def _leiden(graph: igraph.Graph, *, resolution: float, seed: int, weights) -> list[int]:
+    previous = random.getstate()
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        clustering = graph.community_leiden(
+            objective_function="modularity",
+            weights=weights,
+            resolution=resolution,
+            n_iterations=LEIDEN_ITERATIONS,
+        )
+    finally:
+        igraph.set_random_number_generator(random)
+        random.setstate(previous)
+    return list(clustering.membership)
+
+
+def communities_of(graph: PortfolioGraph, partition: Partition, *, min_size: int) -> tuple[list[list[int]], list[int]]:
+    """The use cases of each community (hubs dropped) with at least `min_size` of them, largest first
+    (ties: lowest first use-case id), as use-case ids; and the use cases left in smaller groups."""
+    groups: dict[int, list[int]] = {}
+    ids = graph.use_case_ids
+    for position in range(graph.node_count):
+        groups.setdefault(partition.membership[position], []).append(ids[position])
+    kept, unplaced = [], []
+    for members in groups.values():
+        (kept if len(members) >= min_size else unplaced).append(members)
+    kept.sort(key=lambda members: (-len(members), members[0]))
+    return kept, sorted(pk for members in unplaced for pk in members)
+
+
+def isolated_of(graph: PortfolioGraph, igraph_graph: igraph.Graph) -> list[int]:
+    """Covered use cases with no link and no shared foundation: the scattered pilots."""
+    degrees = igraph_graph.degree(range(graph.node_count))
+    return [graph.use_case_ids[position] for position, degree in enumerate(degrees) if degree == 0]
+
+
+def normalized_mutual_information(first: list[int], second: list[int]) -> float:
+    """NMI of two partitions of the same vertices (1: identical, 0: independent)."""
+    if len(first) != len(second):
+        raise ValueError("Partitions of different vertex sets cannot be compared.")
+    if not first:
+        return 1.0
+    return float(igraph.compare_communities(first, second, method="nmi"))
