@@ -48,6 +48,7 @@ class DemoData:
     use_cases: list[dict[str, Any]]
     links: list[dict[str, Any]]
     clusters: dict[str, list[str]]
+    portfolios: dict[str, dict[str, Any]]
 
 
 class _Checker:
@@ -110,6 +111,7 @@ def load(function_slugs: set[str]) -> DemoData:
         use_cases=_read("use_cases.yaml"),
         links=_read("links.yaml"),
         clusters=_read("clusters.yaml"),
+        portfolios=_read("portfolios.yaml"),
     )
     check = _Checker()
     usernames = _check_people(check, data, function_slugs)
@@ -122,6 +124,11 @@ def load(function_slugs: set[str]) -> DemoData:
     for name, members in data.clusters.items():
         for key in members:
             check.reference(f"clusters.yaml, {name}", "member", key, keys, "use case")
+    for name, row in data.portfolios.items():
+        where = f"portfolios.yaml, {name}"
+        check.reference(where, "group", name, set(data.clusters), "group of clusters.yaml")
+        if check.keys(where, row, {"name", "theme", "owner"}):
+            check.reference(where, "owner", row["owner"], usernames, "person")
     if check.problems:
         raise DemoDataError(check.problems)
     return data

@@ -44,7 +44,9 @@ from governance import services as workflow
 from governance.choices import MemberRole, VoteChoice
 from governance.models import Committee, CommitteeMembership, Meeting, Notification
 from governance.selectors import COMMITTEE_ADMIN_GROUP, committee_admin_permissions
-from portfolio.models import UseCaseLink
+from portfolio import services as portfolio_services
+from portfolio.matching import jaccard
+from portfolio.models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
 from portfolio.services import link_create
 
 from . import fixtures
@@ -99,7 +101,47 @@ def load_demo(*, now: datetime.datetime | None = None) -> LoadReport:
         # The demo's history does not replay its emails: they belong to the dates it pretends.
         Notification.objects.filter(pk__gt=first_notification).delete()
         _prepare_next_meeting(report, committee, history.secretary, now)
+        _load_portfolios(report, data, users)
     return report
+
+
+# A proposal stands for a designed group (portfolios.yaml) when they share at least half their union.
+DEMO_PORTFOLIO_OVERLAP = 0.5
+
+
+def _load_portfolios(report: LoadReport, data, users) -> None:
+    """Propose portfolios from the demo's links with a real clustering run (once: a database that
+    has runs keeps them), then adopt the proposals that stand for a designed group, with the name,
+    theme and owner the committee gave it."""
+    if ClusteringRun.objects.exists():
+        return
+    run = portfolio_services.clustering_run_create(actor=SYSTEM, dispatch=False)
+    run = portfolio_services.clustering_run_execute(run_id=run.pk)
+    report.count("clustering runs")
+    if run.status != ClusteringRun.Status.SUCCEEDED:
+        raise RuntimeError(f"The demo's clustering run failed: {run.error}")
+    designed = {name: {EXTERNAL_ID_PREFIX + key for key in keys} for name, keys in data.clusters.items()}
+    keys_of: dict[int, set[str]] = {}
+    for portfolio_id, external_id in PortfolioMembership.objects.values_list("portfolio_id", "use_case__external_id"):
+        keys_of.setdefault(portfolio_id, set()).add(external_id)
+    taken: set[str] = set()
+    for portfolio in Portfolio.objects.filter(status=Portfolio.Status.PROPOSED).order_by("reference"):
+        members = keys_of.get(portfolio.pk, set())
+        score, name = max(
+            ((jaccard(members, keys), name) for name, keys in designed.items() if name not in taken), default=(0, None)
+        )
+        report.count("portfolios")
+        if name is None or score < DEMO_PORTFOLIO_OVERLAP or name not in data.portfolios:
+            continue
+        taken.add(name)
+        spec = data.portfolios[name]
+        portfolio = portfolio_services.portfolio_update(
+            actor=SYSTEM, portfolio=portfolio, data={"theme": spec["theme"]}
+        )
+        portfolio_services.portfolio_adopt(
+            actor=SYSTEM, portfolio=portfolio, name=spec["name"], owner=users[spec["owner"]]
+        )
+        report.count("adopted portfolios")
 
 
 def _load_users(report: LoadReport, data, functions) -> dict[str, User]:
