@@ -185,52 +185,53 @@ class RunNotPending(BusinessRuleError):
     status_code = 409
 
 
-def _run_number(name: str, value, *, whole: bool):
+def _run_number(errors: dict, name: str, value, *, whole: bool):
     low, high = RUN_LIMITS[name]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
-        raise ValidationError({name: [gettext("Give a number from %(low)s to %(high)s.") % {"low": low, "high": high}]})
-    if not low <= value <= high:
-        raise ValidationError(
-            {
-                name: [
-                    gettext("Must be from %(low)s to %(high)s, not %(value)s.")
-                    % {"low": low, "high": high, "value": value}
-                ]
-            }
-        )
+        kind = gettext("a whole number") if whole else gettext("a number")
+        errors[name] = [gettext("Give %(kind)s from %(low)s to %(high)s.") % {"kind": kind, "low": low, "high": high}]
+    elif not low <= value <= high:
+        errors[name] = [
+            gettext("Must be from %(low)s to %(high)s, not %(value)s.") % {"low": low, "high": high, "value": value}
+        ]
     return value
 
 
 def clustering_run_parameters(
     *, resolution=None, seed=None, trials=None, min_size=None, statuses=None, domains=None
 ) -> dict:
-    """The parameters a run records, from the caller's choices and the settings; each bad value is
-    refused naming its field."""
-    statuses = list(statuses) if statuses else list(DEFAULT_STATUSES)
+    """The parameters a run records, from the caller's choices and the settings. Every bad value is
+    refused at once, each naming its field."""
+    errors: dict[str, list[str]] = {}
+    values = {
+        "resolution": _run_number(
+            errors, "resolution", settings.PORTFOLIO_RESOLUTION if resolution is None else resolution, whole=False
+        ),
+        "seed": _run_number(errors, "seed", settings.PORTFOLIO_SEED if seed is None else seed, whole=True),
+        "trials": _run_number(errors, "trials", settings.PORTFOLIO_TRIALS if trials is None else trials, whole=True),
+        "min_size": _run_number(
+            errors, "min_size", settings.PORTFOLIO_MIN_SIZE if min_size is None else min_size, whole=True
+        ),
+    }
+    statuses = [str(status) for status in statuses] if statuses else list(DEFAULT_STATUSES)
     unknown = sorted(set(statuses) - set(Status.values))
     if unknown:
-        raise ValidationError(
-            {
-                "statuses": [
-                    gettext("Unknown status: %(values)s. Allowed: %(allowed)s.")
-                    % {"values": ", ".join(map(str, unknown)), "allowed": ", ".join(Status.values)}
-                ]
-            }
-        )
+        errors["statuses"] = [
+            gettext("Unknown status: %(values)s. Allowed: %(allowed)s.")
+            % {"values": ", ".join(unknown), "allowed": ", ".join(Status.values)}
+        ]
     domains = sorted({str(slug) for slug in (domains or ())})
     if domains:
         known = set(Domain.objects.filter(slug__in=domains).values_list("slug", flat=True))
         missing = [slug for slug in domains if slug not in known]
         if missing:
-            raise ValidationError({"domains": [gettext("No such domain: %(slugs)s.") % {"slugs": ", ".join(missing)}]})
+            errors["domains"] = [gettext("No such domain: %(slugs)s.") % {"slugs": ", ".join(missing)}]
+    if errors:
+        raise ValidationError(errors)
     options = GraphOptions.from_settings(statuses=statuses, domains=domains)
     return {
-        "resolution": float(
-            _run_number("resolution", settings.PORTFOLIO_RESOLUTION if resolution is None else resolution, whole=False)
-        ),
-        "seed": _run_number("seed", settings.PORTFOLIO_SEED if seed is None else seed, whole=True),
-        "trials": _run_number("trials", settings.PORTFOLIO_TRIALS if trials is None else trials, whole=True),
-        "min_size": _run_number("min_size", settings.PORTFOLIO_MIN_SIZE if min_size is None else min_size, whole=True),
+        **values,
+        "resolution": float(values["resolution"]),
         "match_threshold": float(settings.PORTFOLIO_MATCH_THRESHOLD),
         **options.as_dict(),
     }

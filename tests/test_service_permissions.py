@@ -26,6 +26,7 @@ from domains import services as domain_services
 from domains.models import UseCase
 from governance import services as workflow
 from portfolio import services as link_services
+from portfolio.models import Portfolio, PortfolioMembership
 from tests.factories import (
     FoundationFactory,
     TeamFactory,
@@ -96,6 +97,19 @@ def _shared_target():
     target = UseCaseFactory()
     UseCase.objects.filter(pk=target.pk).update(status="submitted")
     return target
+
+
+def _portfolio(world: World, status: str = "proposed"):
+    portfolio = Portfolio.objects.create(reference="PF-900", name="Churn prevention", status=status)
+    PortfolioMembership.objects.create(portfolio=portfolio, use_case=_shared_target())
+    return portfolio
+
+
+def _membership(world: World):
+    return _portfolio(world).memberships.get()
+
+
+PORTFOLIO_DECIDERS = COMMITTEE | {"superuser", "system"}
 
 
 CASES: dict[str, Case] = {
@@ -207,6 +221,37 @@ CASES: dict[str, Case] = {
             actor=a, team=w.use_case.team, data={}, members=[*w.use_case.team.members.all(), w.finance]
         ),
     ),
+    # Portfolios are the committee's (portfolio.rules).
+    "clustering_run_create": Case(
+        PORTFOLIO_DECIDERS, lambda w, a, p: link_services.clustering_run_create(actor=a, dispatch=False)
+    ),
+    "portfolio_update": Case(
+        PORTFOLIO_DECIDERS,
+        lambda w, a, p: link_services.portfolio_update(actor=a, portfolio=p, data={"name": "Renamed"}),
+        _portfolio,
+    ),
+    "portfolio_adopt": Case(
+        PORTFOLIO_DECIDERS, lambda w, a, p: link_services.portfolio_adopt(actor=a, portfolio=p), _portfolio
+    ),
+    "portfolio_dismiss": Case(
+        PORTFOLIO_DECIDERS, lambda w, a, p: link_services.portfolio_dismiss(actor=a, portfolio=p), _portfolio
+    ),
+    "portfolio_archive": Case(
+        PORTFOLIO_DECIDERS,
+        lambda w, a, p: link_services.portfolio_archive(actor=a, portfolio=p),
+        lambda w: _portfolio(w, "adopted"),
+    ),
+    "portfolio_member_add": Case(
+        PORTFOLIO_DECIDERS,
+        lambda w, a, p: link_services.portfolio_member_add(actor=a, portfolio=p, use_case=_shared_target()),
+        _portfolio,
+    ),
+    "portfolio_member_remove": Case(
+        PORTFOLIO_DECIDERS, lambda w, a, p: link_services.portfolio_member_remove(actor=a, membership=p), _membership
+    ),
+    "portfolio_member_pin": Case(
+        PORTFOLIO_DECIDERS, lambda w, a, p: link_services.portfolio_member_pin(actor=a, membership=p), _membership
+    ),
     # A token acts as its user (here: the team member): that person, an administrator or the system.
     "api_token_create": Case(
         {"team", "superuser", "system"},
@@ -250,6 +295,13 @@ def test_the_table_covers_every_write_service():
         "notifications_dispatch",
         "notification_deliver",
         "use_cases_lock",  # takes row locks for the services, writes nothing
+        # A run's permission is decided when it is created; these execute, hand out, sweep and
+        # measure what was already allowed (the task, the sweeper, the services above).
+        "clustering_run_parameters",
+        "clustering_run_execute",
+        "clustering_runs_dispatch",
+        "clustering_runs_sweep",
+        "portfolios_recompute",
     }
     public = {
         name
