@@ -19,7 +19,7 @@ def execute_clustering_run_task(run_id: int) -> str:
     try:
         run = services.clustering_run_execute(run_id=run_id)
     except services.RunNotPending as exc:
-        logger.info("Clustering run %s not executed: %s", run_id, exc.message)
+        logger.warning("Clustering run %s not executed: %s", run_id, exc.message)
         return "refused"
     return run.status
 

@@ -245,7 +245,8 @@ class PortfolioMembership(TimeStampedModel):
     added_by = models.ForeignKey(
         "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # No field history here: a run rewrites thousands of memberships in bulk. Who placed, moved or
+    # pinned a member is in the audit trail (the committee) and in the run's change summary (runs).
 
     class Meta:
         ordering = ["portfolio_id", "-strength", "use_case_id"]
