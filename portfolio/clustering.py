@@ -3,9 +3,10 @@
 Leiden rather than Louvain: its communities are guaranteed connected, so a proposal never groups two
 use cases with no path between them. igraph draws its random numbers from a Python generator; each
 trial gets its own `random.Random(seed + trial)`, so the same graph and parameters give the same
-partition in any process. Several seeds are tried and the partition with the highest modularity
-kept (ties: the lowest seed): on the demo data single seeds disagree (see the README), the best of
-five does not.
+partition in any process. Several seeds are tried (PORTFOLIO_TRIALS, 5) and the partition with the
+highest modularity kept (ties: the lowest seed). On the demo data ten single seeds already agree
+(pairwise NMI 1.0 over the use cases); on larger, noisier graphs single seeds disagree more, and
+the best of several by modularity is the documented robust proposal (README, "Portfolios").
 """
 
 from __future__ import annotations
