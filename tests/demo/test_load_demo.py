@@ -30,7 +30,7 @@ def _rows(name):
 def test_the_demo_is_a_realistic_organisation(demo):
     assert (Domain.objects.count(), Team.objects.count(), Foundation.objects.count()) == (7, 12, 17)
     assert UseCase.objects.count() == len(_rows("use_cases.yaml")) == 67
-    assert UseCaseLink.objects.count() == len(_rows("links.yaml")) == 98
+    assert UseCaseLink.objects.count() == len(_rows("links.yaml")) == 103
     assert set(UseCase.objects.values_list("ambition", flat=True)) == {"optimisation", "transformation"}
     want = {"demo:" + row["key"]: row["status"] for row in _rows("use_cases.yaml")}
     assert dict(UseCase.objects.values_list("external_id", "status")) == want
