@@ -7,6 +7,7 @@ queries whatever the number of portfolios."""
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -111,25 +112,7 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
             inside[pk] += weight
             foundation_ties[pk].append((weight, foundation_id, shared_with))
 
-    members = sorted(group_of)
-    attributes = (
-        {
-            pk: row
-            for pk, *row in UseCase.objects.filter(pk__in=members)
-            .order_by()
-            .values_list(
-                "pk", "reference", "title", "domain_id", "ambition", "estimated_annual_benefit", "estimated_annual_cost"
-            )
-        }
-        if members
-        else {}
-    )
-    functions_of: dict[int, set[int]] = defaultdict(set)
-    if members:
-        for use_case_id, function_id in UseCase.functions.through.objects.filter(usecase_id__in=members).values_list(
-            "usecase_id", "businessfunction_id"
-        ):
-            functions_of[use_case_id].add(function_id)
+    attributes, functions_of = _member_attributes(graph, sorted(group_of))
     domain_names = dict(Domain.objects.values_list("pk", "name"))
     function_names = dict(BusinessFunction.objects.values_list("pk", "name"))
     foundation_ids = sorted({fid for (_group, fid), count in users_in_group.items() if count >= 2})
@@ -141,6 +124,11 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
         if foundation_ids
         else {}
     )
+
+    shared_by_group: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
+    for (group, fid), count in users_in_group.items():
+        if count >= 2:
+            shared_by_group[group].append((fid, count))
 
     facts: dict[Hashable, PortfolioFacts] = {}
     for key, group_members in groups.items():
@@ -167,8 +155,8 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
         shared = sorted(
             (
                 {"id": fid, "name": foundations[fid][0], "kind": foundations[fid][1], "members": count}
-                for (group, fid), count in users_in_group.items()
-                if group == key and count >= 2 and fid in foundations
+                for fid, count in shared_by_group.get(key, ())
+                if fid in foundations
             ),
             key=lambda item: (-item["members"], item["name"]),
         )
@@ -210,37 +198,73 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
     return facts
 
 
+ATTRIBUTE_COLUMNS = (
+    "pk",
+    "reference",
+    "title",
+    "domain_id",
+    "ambition",
+    "estimated_annual_benefit",
+    "estimated_annual_cost",
+)
+
+
+def _member_attributes(graph: PortfolioGraph, members: list[int]):
+    """(reference, title, domain id, ambition, benefit, cost) and the function ids of each member.
+    Members the graph covers are read with the graph's own filter (no list of ids sent), the few
+    others (pinned, since left the run's statuses) by id."""
+    if not members:
+        return {}, defaultdict(set)
+    covered = UseCase.objects.filter(status__in=graph.options.statuses)
+    if graph.options.domains:
+        covered = covered.filter(domain__slug__in=graph.options.domains)
+    wanted = set(members)
+    attributes = {pk: row for pk, *row in covered.order_by().values_list(*ATTRIBUTE_COLUMNS) if pk in wanted}
+    others = [pk for pk in members if pk not in attributes]
+    if others:
+        attributes.update(
+            {pk: row for pk, *row in UseCase.objects.filter(pk__in=others).order_by().values_list(*ATTRIBUTE_COLUMNS)}
+        )
+    links = UseCase.functions.through.objects.filter(usecase__in=covered.values("pk"))
+    if others:
+        links = links | UseCase.functions.through.objects.filter(usecase_id__in=others)
+    functions_of: dict[int, set[int]] = defaultdict(set)
+    for use_case_id, function_id in links.values_list("usecase_id", "businessfunction_id"):
+        if use_case_id in wanted:
+            functions_of[use_case_id].add(function_id)
+    return attributes, functions_of
+
+
 def _ties(pk, link_ties, foundation_ties, attributes, foundations) -> list[dict]:
-    ties = [
-        (
-            weight,
-            0,
-            {
-                "type": "link",
-                "kind": kind,
-                "use_case": other,
-                "reference": attributes.get(other, ("",))[0],
-                "title": attributes.get(other, ("", ""))[1],
-                "weight": round(weight, 6),
-            },
-        )
-        for weight, kind, other in link_ties.get(pk, ())
-    ] + [
-        (
-            weight,
-            1,
-            {
-                "type": "foundation",
-                "foundation": fid,
-                "name": foundations.get(fid, ("",))[0],
-                "shared_with": shared_with,
-                "weight": round(weight, 6),
-            },
-        )
-        for weight, fid, shared_with in foundation_ties.get(pk, ())
-    ]
-    ties.sort(key=lambda item: (-item[0], item[1], item[2].get("use_case", item[2].get("foundation", 0))))
-    return [tie for _weight, _order, tie in ties[:TIES_KEPT]]
+    """The member's strongest ties inside its portfolio, as dicts (only the kept ones are built)."""
+    candidates = [(weight, 0, other, kind) for weight, kind, other in link_ties.get(pk, ())]
+    candidates += [(weight, 1, fid, shared_with) for weight, fid, shared_with in foundation_ties.get(pk, ())]
+    strongest = heapq.nsmallest(TIES_KEPT, candidates, key=lambda item: (-item[0], item[1], item[2]))
+    ties = []
+    for weight, order, other, extra in strongest:
+        if order == 0:
+            reference, title = attributes[other][:2] if other in attributes else ("", "")
+            ties.append(
+                {
+                    "type": "link",
+                    "kind": extra,
+                    "use_case": other,
+                    "reference": reference,
+                    "title": title,
+                    "weight": round(weight, 6),
+                }
+            )
+        else:
+            ties.append(
+                {
+                    "type": "foundation",
+                    "foundation": other,
+                    "name": foundations.get(other, ("",))[0],
+                    "shared_with": extra,
+                    "weight": round(weight, 6),
+                }
+            )
+    return ties
 
 
 def _generated_name(explanation: dict) -> str:

@@ -9,6 +9,7 @@ and records its audit event."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from contextlib import contextmanager
@@ -442,17 +443,30 @@ def _lock_portfolio_writes() -> None:
 
 
 def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: float) -> dict:
+    """Match the run's groups with the portfolios and write the result. A run limited to some
+    domains decides only for the use cases of those domains: the memberships of others stay as they
+    are, and a portfolio with no member in its domains is out of its scope."""
     _lock_portfolio_writes()
     live = list(Portfolio.objects.select_for_update().filter(status__in=LIVE_PORTFOLIO_STATUSES).order_by("pk"))
-    live_ids = [p.pk for p in live]
-    current: dict[int, set[int]] = {pk: set() for pk in live_ids}
-    pinned: dict[int, set[int]] = {pk: set() for pk in live_ids}
-    for use_case_id, portfolio_id, is_pinned in PortfolioMembership.objects.filter(portfolio__in=live_ids).values_list(
-        "use_case_id", "portfolio_id", "pinned"
-    ):
+    columns = ("pk", "use_case_id", "portfolio_id", "pinned", "strength", "ties", "use_case__domain_id")
+    rows = {
+        use_case_id: (row_id, portfolio_id, is_pinned, strength, ties, domain_id)
+        for row_id, use_case_id, portfolio_id, is_pinned, strength, ties, domain_id in (
+            PortfolioMembership.objects.filter(portfolio__in=[p.pk for p in live]).values_list(*columns)
+        )
+    }
+    scope = _scope_domain_ids(graph.options.domains)
+    current: dict[int, set[int]] = {p.pk: set() for p in live}
+    outside: dict[int, set[int]] = {p.pk: set() for p in live}
+    pinned: dict[int, set[int]] = {p.pk: set() for p in live}
+    for use_case_id, (_row, portfolio_id, is_pinned, _strength, _ties, domain_id) in rows.items():
+        if scope is not None and domain_id not in scope:
+            outside[portfolio_id].add(use_case_id)
+            continue
         current[portfolio_id].add(use_case_id)
         if is_pinned:
             pinned[portfolio_id].add(use_case_id)
+    in_scope = [p for p in live if scope is None or current[p.pk]]
     existing = [
         Existing(
             id=p.pk,
@@ -461,7 +475,7 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
             pinned=frozenset(pinned[p.pk]),
             excluded=frozenset(p.excluded_use_cases),
         )
-        for p in live
+        for p in in_scope
     ]
     for pk, remembered in (
         Portfolio.objects.exclude(status__in=LIVE_PORTFOLIO_STATUSES)
@@ -469,8 +483,10 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
         .values_list("pk", "remembered_members")
     ):
         existing.append(Existing(id=pk, live=False, members=frozenset(remembered)))
-    proposed_ids = {p.pk for p in live if p.status == PortfolioStatus.PROPOSED}
+    proposed_ids = {p.pk for p in in_scope if p.status == PortfolioStatus.PROPOSED and not outside[p.pk]}
     matching = proposals_match(groups, existing, threshold=threshold, proposed_ids=proposed_ids)
+    for portfolio_id in matching.kept:
+        matching.kept[portfolio_id] |= outside[portfolio_id]
 
     final: dict[object, set[int]] = {
         **matching.kept,
@@ -499,46 +515,25 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
     )
     new_ids = dict(zip(new_keys, (p.pk for p in created), strict=True))
     key_to_id = {**{pk: pk for pk in matching.kept}, **{("new", position): pk for position, pk in new_ids.items()}}
+    _memberships_write(rows, final, facts, key_to_id, considered={p.pk for p in in_scope}, now=now)
 
-    PortfolioMembership.objects.filter(portfolio__in=live_ids, pinned=False).delete()
-    pinned_rows = {m.use_case_id: m for m in PortfolioMembership.objects.filter(portfolio__in=live_ids, pinned=True)}
-    fresh, refreshed = [], []
-    for key, members in final.items():
-        portfolio_id = key_to_id[key]
-        member_facts = facts[key].members
-        for use_case_id in members:
-            tie = member_facts[use_case_id]
-            row = pinned_rows.get(use_case_id)
-            if row is not None:
-                row.strength, row.ties = tie.strength, tie.ties
-                refreshed.append(row)
-            else:
-                fresh.append(
-                    PortfolioMembership(
-                        portfolio_id=portfolio_id, use_case_id=use_case_id, strength=tie.strength, ties=tie.ties
-                    )
-                )
-    PortfolioMembership.objects.bulk_create(fresh, batch_size=WRITE_BATCH_SIZE)
-    if refreshed:
-        PortfolioMembership.objects.bulk_update(refreshed, ["strength", "ties"], batch_size=WRITE_BATCH_SIZE)
-
-    kept_rows = []
     by_pk = {p.pk: p for p in live}
+    changed = []
     for portfolio_id in matching.kept:
         portfolio = by_pk[portfolio_id]
-        for name, value in facts[portfolio_id].model_fields().items():
-            setattr(portfolio, name, value)
+        values = dict(facts[portfolio_id].model_fields(), last_run_id=run_id)
         if not portfolio.name_is_custom and facts[portfolio_id].generated_name:
-            portfolio.name = facts[portfolio_id].generated_name
-        portfolio.last_run_id = run_id
-        kept_rows.append(portfolio)
-    if kept_rows:
-        bulk_update_with_history(
-            kept_rows,
-            Portfolio,
-            ["name", "last_run", *METRIC_FIELDS],
-            batch_size=WRITE_BATCH_SIZE,
-        )
+            values["name"] = facts[portfolio_id].generated_name
+        different = {
+            name: value for name, value in values.items() if name != "last_run_id" and getattr(portfolio, name) != value
+        }
+        for name, value in values.items():
+            setattr(portfolio, name, value)
+        if different:
+            changed.append(portfolio)
+    if changed:  # what a run measured differently gets a history row; the rest only its last run
+        bulk_update_with_history(changed, Portfolio, ["name", "last_run", *METRIC_FIELDS], batch_size=WRITE_BATCH_SIZE)
+    Portfolio.objects.filter(pk__in=[pk for pk in matching.kept if by_pk[pk] not in changed]).update(last_run_id=run_id)
     superseded = [by_pk[pk] for pk in matching.superseded]
     for portfolio in superseded:
         portfolio.status = PortfolioStatus.ARCHIVED
@@ -554,7 +549,7 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
         )
 
     before = {pk: members for pk, members in current.items() if members}
-    after = {key_to_id[key]: members for key, members in final.items()}
+    after = {key_to_id[key]: members - outside.get(key_to_id[key], set()) for key, members in final.items()}
     moved = changes_between(before, after)
     return _summary(
         moved=moved,
@@ -563,6 +558,88 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
         key_to_id=key_to_id,
         after=after,
     )
+
+
+def _scope_domain_ids(slugs) -> set[int] | None:
+    if not slugs:
+        return None
+    return set(Domain.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+
+
+def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *, considered: set[int], now) -> None:
+    """Bring the memberships of the portfolios the run considered to `final`, touching only what
+    differs: a re-run on unchanged data writes no membership at all."""
+    inserts, updates, seen = [], [], set()
+    for key, members in final.items():
+        portfolio_id = key_to_id[key]
+        member_facts = facts[key].members
+        for use_case_id in members:
+            seen.add(use_case_id)
+            tie = member_facts[use_case_id]
+            row = rows.get(use_case_id)
+            if row is None:
+                inserts.append((portfolio_id, use_case_id, tie.strength, tie.ties))
+            elif (row[1], row[3], row[4]) != (portfolio_id, tie.strength, tie.ties):
+                updates.append((row[0], portfolio_id, tie.strength, tie.ties))
+    deletes = [row[0] for use_case_id, row in rows.items() if row[1] in considered and use_case_id not in seen]
+    for start in range(0, len(deletes), WRITE_BATCH_SIZE):
+        PortfolioMembership.objects.filter(pk__in=deletes[start : start + WRITE_BATCH_SIZE]).delete()
+    if connection.vendor == "postgresql":
+        _memberships_copy(inserts, updates, now=now)
+        return
+    if updates:
+        changed = [
+            PortfolioMembership(pk=row_id, portfolio_id=portfolio_id, strength=strength, ties=ties, updated_at=now)
+            for row_id, portfolio_id, strength, ties in updates
+        ]
+        PortfolioMembership.objects.bulk_update(
+            changed, ["portfolio", "strength", "ties", "updated_at"], batch_size=WRITE_BATCH_SIZE
+        )
+    PortfolioMembership.objects.bulk_create(
+        [
+            PortfolioMembership(portfolio_id=portfolio_id, use_case_id=use_case_id, strength=strength, ties=ties)
+            for portfolio_id, use_case_id, strength, ties in inserts
+        ],
+        batch_size=WRITE_BATCH_SIZE,
+    )
+
+
+def _memberships_copy(inserts: list, updates: list, *, now) -> None:
+    """The bulk path on PostgreSQL: COPY the new rows in, and the changed ones into a temporary table
+    that one UPDATE applies."""
+    table = PortfolioMembership._meta.db_table
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if updates:
+            raw.execute(
+                "CREATE TEMPORARY TABLE portfolio_membership_changes "
+                "(id bigint PRIMARY KEY, portfolio_id bigint, strength double precision, ties jsonb) ON COMMIT DROP"
+            )
+            with raw.copy("COPY portfolio_membership_changes (id, portfolio_id, strength, ties) FROM STDIN") as copy:
+                for row_id, portfolio_id, strength, ties in updates:
+                    copy.write_row((row_id, portfolio_id, strength, json.dumps(ties)))
+            raw.execute(
+                f"UPDATE {table} AS m SET portfolio_id = c.portfolio_id, strength = c.strength, ties = c.ties, "
+                "updated_at = %s FROM portfolio_membership_changes AS c WHERE m.id = c.id",
+                [now],
+            )
+            raw.execute("DROP TABLE portfolio_membership_changes")
+        if inserts:
+            columns = "created_at, updated_at, portfolio_id, use_case_id, pinned, source, strength, ties"
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for portfolio_id, use_case_id, strength, ties in inserts:
+                    copy.write_row(
+                        (
+                            now,
+                            now,
+                            portfolio_id,
+                            use_case_id,
+                            False,
+                            MembershipSource.CLUSTERING,
+                            strength,
+                            json.dumps(ties),
+                        )
+                    )
 
 
 def _portfolio_reference(number: int) -> str:

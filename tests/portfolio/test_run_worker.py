@@ -84,11 +84,11 @@ def test_the_same_run_delivered_twice_is_executed_once(workers):
 
 
 def _lock_waiting_backend() -> int | None:
-    """The pid of a session waiting for a row lock while deleting portfolio memberships."""
+    """The pid of a session waiting for a row lock while rewriting portfolio memberships."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s",
-            ["%DELETE FROM%portfolio_portfoliomembership%"],
+            ["%portfolio_portfoliomembership%"],
         )
         row = cursor.fetchone()
     return row[0] if row else None

@@ -161,7 +161,7 @@ def test_a_run_that_fails_while_writing_leaves_nothing_behind(graph, monkeypatch
         raise RuntimeError("disk full")
 
     # the new portfolio is written first; the memberships after it fail
-    monkeypatch.setattr(PortfolioMembership.objects, "bulk_create", refuse)
+    monkeypatch.setattr(services, "_memberships_write", refuse)
     run = run_clustering()
 
     assert run.status == "failed"
