@@ -247,3 +247,21 @@ def test_the_command_runs_a_proposal_with_progress_and_says_what_it_found(graph)
     assert ClusteringRun.objects.get().parameters["seed"] == 3
     with pytest.raises(CommandError, match="resolution: Must be from 0.01 to 100.0"):
         call_command("cluster_portfolios", "--resolution", "0", stdout=out, stderr=err)
+
+
+def test_a_run_limited_to_a_domain_keeps_the_other_domains_portfolios_as_they_are(graph):
+    from tests.factories import DomainFactory
+
+    finance = DomainFactory(slug="finance", name="Finance")
+    retail_group = graph.use_cases(3)
+    finance_group = graph.use_cases(3, domain=finance)
+    graph.chain(retail_group)
+    graph.chain(finance_group)
+    run_clustering()
+    before = groups()
+    assert len(before) == 2
+
+    run = run_clustering(domains=["finance"])
+
+    assert groups() == before
+    assert run.changes["superseded"] == [] and run.moved_count == 0
