@@ -16,4 +16,5 @@ urlpatterns = [
     path("use-cases/<str:reference>/submit/", views.use_case_submit_view, name="use_case_submit"),
     path("use-cases/<str:reference>/withdraw/", views.use_case_withdraw_view, name="use_case_withdraw"),
     path("use-cases/<str:reference>/steps/<str:action>/", views.use_case_step_view, name="use_case_step"),
+    path("portfolios/", views.portfolio_list, name="portfolio_list"),
 ]

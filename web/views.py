@@ -1,11 +1,13 @@
 """The team-facing web pages: a team's own use cases, the form that creates and edits them, the
-workflow buttons, and the organisation-wide catalogue.
+workflow buttons, the organisation-wide catalogue, and the portfolios the committee adopted.
 
 Views read through selectors and write through services: content through domains.services, links
 through portfolio.services, the workflow through governance.services. Visibility comes from
 domains.selectors.use_case_list, so another team's draft is a 404 here exactly as in the API."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,12 +19,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.database import database_trouble, log_trouble
 from core.exceptions import BusinessRuleError, ChangedMeanwhile
 from domains import services as domain_services
-from domains.choices import AMBITION_HELP, JourneyStage, Status
+from domains.choices import AMBITION_HELP, FoundationKind, JourneyStage, Status
 from domains.filters import UseCaseFilterSet
 from domains.models import UseCase
 from domains.selectors import RECORD_ONLY_STATUSES, shared_filter, use_case_list
@@ -30,8 +33,10 @@ from governance import selectors
 from governance import services as workflow
 from governance.exceptions import SubmissionIncomplete
 from governance.workflow import TRANSITIONS, available_actions
+from portfolio import selectors as portfolio_selectors
 from portfolio import services as link_services
-from portfolio.models import UseCaseLink
+from portfolio.choices import LinkKind
+from portfolio.models import Portfolio, PortfolioMembership, UseCaseLink
 
 from .forms import LinkFormSet, RemoveLinksForm, UseCaseForm, UseCaseSearchForm
 
@@ -46,6 +51,15 @@ PAGE_SIZE = 25
 LOOKUP_LIMIT = 10
 # Where the workflow's missing fields wait between the refused submission and the form page.
 MISSING_SESSION_KEY = "web.missing_fields.{pk}"
+# How a tie through an explicit link reads on a use case's page, before the other use case's name.
+TIE_PHRASES = {
+    LinkKind.SHARES_DATA: _lazy("Shares data with"),
+    LinkKind.SHARES_PLATFORM: _lazy("Shares a platform with"),
+    # A member's ties do not keep the direction of a dependency: the page's own links tell it.
+    LinkKind.DEPENDS_ON: _lazy("Is linked by a dependency to"),
+    LinkKind.REINFORCES: _lazy("Reinforces"),
+}
+DEPENDENCY_PHRASES = {True: _lazy("Depends on"), False: _lazy("Is a dependency of")}
 
 
 def _visible(request, reference: str, queryset=None) -> UseCase:
@@ -175,11 +189,14 @@ def use_case_detail(request, reference: str):
         for link in links
         if (link.target_id if link.source_id == use_case.pk else link.source_id) in visible_ids
     ]
+    membership = portfolio_selectors.use_case_portfolio(actor=request.user, use_case=use_case)
     return render(
         request,
         "web/use_case_detail.html",
         {
             "use_case": use_case,
+            "membership": membership,
+            "ties": _ties(request.user, membership, links=links) if membership is not None else [],
             "is_member": is_member,
             "can_edit": is_member and use_case.is_editable,
             "can_submit": "submit" in available,
@@ -198,6 +215,109 @@ def use_case_detail(request, reference: str):
             "feedback": selectors.use_case_feedback(use_case=use_case),
             "timeline": selectors.use_case_timeline(use_case=use_case),
             "expectation": expectation,
+        },
+    )
+
+
+def _ties(actor, membership: PortfolioMembership, *, links: list[UseCaseLink]) -> list[dict]:
+    """The strongest ties of a member to its portfolio, as sentences: a linked use case the person
+    may not see (another team's draft placed by the committee) is left out. One query for all the
+    linked use cases, whose current reference and title are shown rather than those the run saw;
+    `links` (the use case's own, already read) say which way a dependency goes."""
+    depends_on = {
+        link.target_id if link.source_id == membership.use_case_id else link.source_id: (
+            link.source_id == membership.use_case_id
+        )
+        for link in links
+        if link.kind == LinkKind.DEPENDS_ON
+    }
+    linked = {tie["use_case"] for tie in membership.ties if tie.get("type") == "link"}
+    visible = (
+        {
+            pk: (reference, title)
+            for pk, reference, title in use_case_list(actor=actor)
+            .filter(pk__in=linked)
+            .values_list("pk", "reference", "title")
+        }
+        if linked
+        else {}
+    )
+    ties = []
+    for tie in membership.ties:
+        if tie.get("type") == "link" and tie["use_case"] in visible:
+            reference, title = visible[tie["use_case"]]
+            if tie["kind"] == LinkKind.DEPENDS_ON and tie["use_case"] in depends_on:
+                phrase = DEPENDENCY_PHRASES[depends_on[tie["use_case"]]]
+            else:
+                phrase = TIE_PHRASES.get(tie["kind"], _("Is linked to"))
+            ties.append({"phrase": phrase, "reference": reference, "title": title})
+        elif tie.get("type") == "foundation":
+            others = tie.get("shared_with", 0)
+            text = ngettext(
+                "Shares the %(foundation)s foundation with %(count)d other member",
+                "Shares the %(foundation)s foundation with %(count)d other members",
+                others,
+            ) % {"foundation": tie.get("name", ""), "count": others}
+            ties.append({"phrase": text})
+    return ties
+
+
+@dataclass(frozen=True)
+class PortfolioCard:
+    """An adopted portfolio as the team site shows it: the members this person may see, the
+    foundations they share, and whether one of this person's teams takes part."""
+
+    portfolio: Portfolio
+    members: list[PortfolioMembership]
+    foundations: list[dict]
+    includes_my_team: bool
+
+    @property
+    def cohesion_percent(self) -> int | None:
+        return _percent(self.portfolio.cohesion)
+
+    @property
+    def transformation_percent(self) -> int | None:
+        return _percent(self.portfolio.transformation_share)
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(share * 100)
+
+
+def _foundation_kind(kind: str) -> str:
+    return FoundationKind(kind).label if kind in FoundationKind.values else ""
+
+
+@login_required
+@require_GET
+def portfolio_list(request):
+    """The portfolios the committee adopted (why each holds together, its members, the foundations
+    they share) and the scattered pilots of the latest analysis, so a team sees whom to work with."""
+    my_teams = _team_ids(request.user)
+    cards = [
+        PortfolioCard(
+            portfolio=portfolio,
+            members=portfolio.visible_members,
+            foundations=[
+                {**foundation, "kind_label": _foundation_kind(foundation.get("kind", ""))}
+                for foundation in portfolio.shared_foundations
+            ],
+            includes_my_team=any(member.use_case.team_id in my_teams for member in portfolio.visible_members),
+        )
+        for portfolio in portfolio_selectors.adopted_portfolios(actor=request.user)
+    ]
+    run = portfolio_selectors.latest_succeeded_run(actor=request.user)
+    isolated = list(portfolio_selectors.isolated_use_cases(actor=request.user, run=run)) if run else []
+    return render(
+        request,
+        "web/portfolio_list.html",
+        {
+            "cards": cards,
+            "run": run,
+            "isolated": isolated,
+            "my_teams": my_teams,
+            "nav_section": "portfolios",
         },
     )
 
