@@ -15,7 +15,7 @@ from governance.api.committee import (
 )
 from governance.api.views import UseCaseWorkflowViewSet
 from portfolio.api.graph import GraphEdgeViewSet, GraphNodeViewSet
-from portfolio.api.views import UseCaseLinkViewSet
+from portfolio.api.views import ClusteringRunViewSet, PortfolioMembershipViewSet, PortfolioViewSet, UseCaseLinkViewSet
 
 router = DefaultRouter()
 router.register("functions", BusinessFunctionViewSet, basename="function")
@@ -36,6 +36,9 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("graph/nodes", GraphNodeViewSet, basename="graph-node")
 router.register("graph/edges", GraphEdgeViewSet, basename="graph-edge")
+router.register("portfolios", PortfolioViewSet, basename="portfolio")
+router.register("portfolio-memberships", PortfolioMembershipViewSet, basename="portfolio-membership")
+router.register("clustering-runs", ClusteringRunViewSet, basename="clustering-run")
 
 app_name = "api"
 urlpatterns = router.urls

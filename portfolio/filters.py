@@ -1,16 +1,16 @@
-"""Filtersets for links. A filter on a use-case property (domain, team, function, status) matches a
-link when either end has it."""
+"""Filtersets for links, portfolios, their members and clustering runs. A filter on a use-case
+property (domain, team, function, status) matches a link when either end has it."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from core.api.filters import IdFilter, SlugInFilter, UpdatedRangeFilterSet
+from core.api.filters import IdFilter, SlugInFilter, TextFilter, UpdatedRangeFilterSet
 from domains.choices import Status
 from domains.filters import ChoiceInFilter, use_cases_with_functions
 
-from .choices import LinkKind
-from .models import UseCaseLink
+from .choices import LinkKind, PortfolioStatus, RunStatus
+from .models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
 
 
 def _either_end(queryset, lookup: str, value):
@@ -43,3 +43,26 @@ class UseCaseLinkFilterSet(UpdatedRangeFilterSet):
 
     def filter_function(self, queryset, name, value):
         return _either_end(queryset, "in", use_cases_with_functions(value)) if value else queryset
+
+
+class PortfolioFilterSet(UpdatedRangeFilterSet):
+    status = ChoiceInFilter(choices=PortfolioStatus.choices)
+    reference = TextFilter(max_length=Portfolio._meta.get_field("reference").max_length)
+
+    class Meta:
+        model = Portfolio
+        fields = ["status", "reference"]
+
+
+class PortfolioMembershipFilterSet(UpdatedRangeFilterSet):
+    class Meta:
+        model = PortfolioMembership
+        fields = ["portfolio", "use_case", "pinned"]
+
+
+class ClusteringRunFilterSet(UpdatedRangeFilterSet):
+    status = ChoiceInFilter(choices=RunStatus.choices)
+
+    class Meta:
+        model = ClusteringRun
+        fields = ["status"]

@@ -210,6 +210,55 @@ VIEWS: tuple[View, ...] = (
         "Who did what, when (append-only); data is the event details as JSON text. Events about API "
         "tokens (who holds which, whether it may write) are an administrator's business and left out.",
     ),
+    View(
+        "portfolios",
+        """
+        SELECT p.id, p.reference, p.name, p.theme, p.status, p.status_changed_at, o.username AS owner_username,
+               p.member_count, p.internal_weight, p.cohesion, p.total_benefit, p.total_cost, p.transformation_share,
+               (SELECT string_agg(name, '|' ORDER BY position)
+                  FROM jsonb_array_elements_text(p.domains) WITH ORDINALITY AS d(name, position)) AS domains,
+               (SELECT string_agg(name, '|' ORDER BY position)
+                  FROM jsonb_array_elements_text(p.functions) WITH ORDINALITY AS f(name, position)) AS functions,
+               (SELECT string_agg(fo.value ->> 'name', '|' ORDER BY fo.position)
+                  FROM jsonb_array_elements(p.shared_foundations) WITH ORDINALITY AS fo(value, position))
+                   AS shared_foundations,
+               p.proposed_by_run_id, p.last_run_id, p.created_at, p.updated_at
+        FROM portfolio_portfolio p
+        LEFT JOIN domains_user o ON o.id = p.owner_id
+        """,
+        "Groups of use cases that reinforce one another, proposed by clustering runs and adopted, dismissed or "
+        "archived by the committee, with the metrics of their members.",
+        {
+            "status": "proposed, adopted, dismissed, archived; only proposed and adopted portfolios have members",
+            "member_count": "Every member, a draft the committee placed included; portfolio_members lists those "
+            "past draft",
+            "cohesion": "Average share of each member's link weight that stays inside the portfolio (0 to 1)",
+            "transformation_share": "Share of the members whose ambition is transformation (0 to 1)",
+            "domains": "Names of the domains the members are in, most members first, separated by |",
+            "functions": "Names of the business functions the members involve, most members first, separated by |",
+            "shared_foundations": "Names of the foundations at least two members build on, separated by |",
+        },
+    ),
+    View(
+        "portfolio_members",
+        f"""
+        SELECT m.id, m.portfolio_id, p.reference AS portfolio_reference, p.name AS portfolio_name,
+               p.status AS portfolio_status, m.use_case_id, u.reference AS use_case_reference,
+               u.title AS use_case_title, d.slug AS domain_slug, m.pinned, m.source, m.strength,
+               m.created_at, m.updated_at
+        FROM portfolio_portfoliomembership m
+        JOIN portfolio_portfolio p ON p.id = m.portfolio_id
+        JOIN domains_usecase u ON u.id = m.use_case_id
+        JOIN domains_domain d ON d.id = u.domain_id
+        WHERE {_shared("u")}
+        """,
+        "Use case x the live portfolio it belongs to (one at most), for the use cases past draft.",
+        {
+            "pinned": "Placed or kept there by the committee: later runs do not move it",
+            "source": "clustering (proposed by a run) or committee (placed by hand)",
+            "strength": "Weight of the use case's ties inside its portfolio",
+        },
+    ),
 )
 
 

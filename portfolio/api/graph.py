@@ -1,7 +1,6 @@
-"""Flat graph tables for BI tools: nodes and edges a network visual can draw without joining.
-
-Portfolios (clusters) come with the portfolio issue: `/api/v1/graph/clusters/` is registered when
-the Portfolio model exists, as another FlatReadOnlyViewSet over its memberships.
+"""Flat graph tables for BI tools: nodes and edges a network visual can draw without joining. Each
+node carries its live portfolio (reference and name), so a visual colours nodes by portfolio without
+another table; the memberships themselves, with their ties, are /api/v1/portfolio-memberships/.
 """
 
 from __future__ import annotations

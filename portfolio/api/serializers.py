@@ -1,4 +1,5 @@
-"""Columns of the link endpoints and the flat graph tables, and the input of link writes."""
+"""Columns of the link endpoints, the flat graph tables and the portfolio lists, and the input of
+link writes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from core.api.serializers import IdRelatedField, StrictInputMixin
 from domains.api.visibility import visible_use_cases
 from domains.models import UseCase
 
-from ..models import UseCaseLink
+from ..models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
 
 
 class UseCaseLinkSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -63,6 +64,14 @@ class GraphNodeSerializer(serializers.ModelSerializer):
     domain = serializers.CharField(source="domain.slug", read_only=True)
     team = serializers.CharField(source="team.slug", read_only=True)
     team_function = serializers.CharField(source="team.function.slug", read_only=True)
+    # A membership exists only in a live portfolio (proposed or adopted): a dismissed or archived one
+    # gives its members up. One join, whatever the number of nodes.
+    portfolio = serializers.CharField(
+        source="portfolio_membership.portfolio.reference",
+        read_only=True,
+        help_text=_("Reference of the live portfolio the use case belongs to; null when none."),
+    )
+    portfolio_name = serializers.CharField(source="portfolio_membership.portfolio.name", read_only=True)
 
     class Meta:
         model = UseCase
@@ -78,6 +87,8 @@ class GraphNodeSerializer(serializers.ModelSerializer):
             "business_value",
             "feasibility",
             "risk_tier",
+            "portfolio",
+            "portfolio_name",
             "updated_at",
         ]
         read_only_fields = fields
@@ -103,6 +114,120 @@ class GraphEdgeSerializer(serializers.ModelSerializer):
             "kind",
             "strength",
             "directed",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# Portfolios -----------------------------------------------------------------------------------------
+# Some columns are finished in Python a page at a time (portfolio.api.rows): the why sentence, the
+# names of the shared foundations, and the JSON columns that name use cases.
+
+
+class PortfolioSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    total_benefit = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, coerce_to_string=False)
+    total_cost = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, coerce_to_string=False)
+    domains = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("Names, most members first.")
+    )
+    functions = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("Names, most members first.")
+    )
+    shared_foundations = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Names of the foundations at least two members build on, most shared first."),
+    )
+    why = serializers.CharField(
+        source="explanation",
+        read_only=True,
+        help_text=_("Why the group holds together, in one sentence in the reader's language."),
+    )
+
+    class Meta:
+        model = Portfolio
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "theme",
+            "status",
+            "status_changed_at",
+            "owner",
+            "member_count",
+            "internal_weight",
+            "cohesion",
+            "total_benefit",
+            "total_cost",
+            "transformation_share",
+            "domains",
+            "functions",
+            "shared_foundations",
+            "why",
+            "proposed_by_run",
+            "last_run",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PortfolioMembershipSerializer(serializers.ModelSerializer):
+    portfolio_reference = serializers.CharField(source="portfolio.reference", read_only=True)
+    use_case_reference = serializers.CharField(source="use_case.reference", read_only=True)
+    ties = serializers.JSONField(
+        read_only=True,
+        help_text=_(
+            "The strongest ties that hold the use case in its portfolio, strongest first: links to other "
+            "members and foundations shared with them. In CSV, one readable line per tie, joined by |."
+        ),
+    )
+
+    class Meta:
+        model = PortfolioMembership
+        fields = [
+            "id",
+            "portfolio",
+            "portfolio_reference",
+            "use_case",
+            "use_case_reference",
+            "pinned",
+            "source",
+            "strength",
+            "ties",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClusteringRunSerializer(serializers.ModelSerializer):
+    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ClusteringRun
+        fields = [
+            "id",
+            "status",
+            "parameters",
+            "fingerprint",
+            "started_by",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+            "progress",
+            "progress_message",
+            "node_count",
+            "edge_count",
+            "foundation_count",
+            "portfolio_count",
+            "isolated_count",
+            "modularity",
+            "moved_count",
+            "error",
+            "changes",
+            "created_at",
             "updated_at",
         ]
         read_only_fields = fields

@@ -1,4 +1,6 @@
-"""Links between use cases: read, create, edit, delete through the link services."""
+"""Links between use cases: read, create, edit, delete through the link services. Portfolios, their
+members and the clustering runs that proposed them: read-only lists for BI (the committee changes
+them in the admin, through portfolio.services)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,21 @@ from core.api.viewsets import FlatReadOnlyViewSet
 from domains.api.visibility import UseCaseRowsVisibility
 
 from .. import services
-from ..filters import UseCaseLinkFilterSet
-from ..models import UseCaseLink
-from .serializers import UseCaseLinkSerializer
+from ..filters import (
+    ClusteringRunFilterSet,
+    PortfolioFilterSet,
+    PortfolioMembershipFilterSet,
+    UseCaseLinkFilterSet,
+)
+from ..models import PortfolioMembership, UseCaseLink
+from ..selectors import clustering_run_list, portfolio_list
+from .rows import clustering_run_rows, membership_rows, portfolio_rows
+from .serializers import (
+    ClusteringRunSerializer,
+    PortfolioMembershipSerializer,
+    PortfolioSerializer,
+    UseCaseLinkSerializer,
+)
 
 
 @extend_schema_view(
@@ -55,3 +69,59 @@ class UseCaseLinkViewSet(
     def destroy(self, request, *args, **kwargs):
         services.link_delete(actor=request.user, link=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Portfolios in every status (proposed, adopted, dismissed, archived), with the metrics "
+        "the last run or edit computed and the sentence that says why each holds together."
+    ),
+    retrieve=extend_schema(description="One portfolio, by id."),
+)
+class PortfolioViewSet(FlatReadOnlyViewSet):
+    serializer_class = PortfolioSerializer
+    filterset_class = PortfolioFilterSet
+
+    def get_queryset(self):
+        return portfolio_list(actor=self.request.user)
+
+    @property
+    def flat(self):
+        return portfolio_rows().for_request(self.request)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Which use case belongs to which live portfolio, pinned or not, and the ties that hold it "
+        "there. Members the requester may not see (another team's draft) are left out, and so are ties to them."
+    ),
+    retrieve=extend_schema(description="One membership, by id."),
+)
+class PortfolioMembershipViewSet(UseCaseRowsVisibility, FlatReadOnlyViewSet):
+    queryset = PortfolioMembership.objects.all()
+    serializer_class = PortfolioMembershipSerializer
+    filterset_class = PortfolioMembershipFilterSet
+    use_case_paths = ("use_case",)
+
+    @property
+    def flat(self):
+        return membership_rows().for_request(self.request)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Clustering runs, newest first: parameters, the graph they saw, how they went and what "
+        "they changed (use cases the requester may not see are left out of the names)."
+    ),
+    retrieve=extend_schema(description="One run, by id: poll it to follow a run's progress."),
+)
+class ClusteringRunViewSet(FlatReadOnlyViewSet):
+    serializer_class = ClusteringRunSerializer
+    filterset_class = ClusteringRunFilterSet
+
+    def get_queryset(self):
+        return clustering_run_list(actor=self.request.user)
+
+    @property
+    def flat(self):
+        return clustering_run_rows().for_request(self.request)

@@ -96,6 +96,11 @@ def test_every_list_takes_the_incremental_range_and_keeps_its_shape_when_empty(
     services.meeting_prepare_next(
         actor=world.secretary, committee=world.committee, date=timezone.localdate() + timedelta(days=2)
     )
+    # A portfolio and its members, from a run over the one link (a group of two).
+    from portfolio import services as portfolio_services
+
+    run = portfolio_services.clustering_run_create(actor=world.chair, dispatch=False, min_size=2)
+    assert portfolio_services.clustering_run_execute(run_id=run.pk).portfolio_count == 1
     future = (timezone.now() + timedelta(days=1)).isoformat()
 
     full = committee_client.get(path)

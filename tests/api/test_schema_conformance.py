@@ -19,9 +19,11 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 from werkzeug import Client
 
+from core.actors import SYSTEM
 from domains.models import Domain, Foundation, UseCase
 from governance import services as governance
 from governance.models import ReviewRound
+from portfolio import services as portfolio_services
 from portfolio.models import UseCaseLink
 from tests.api.conftest import body, router_lists
 from tests.factories import FoundationFactory, UseCaseFactory, UseCaseLinkFactory
@@ -279,6 +281,10 @@ def test_every_list_and_row_matches_the_schema_with_null_and_blank_values(schema
     advance(world, "in_review")  # an open round: closed_reason "" and closed_at null
     for state in ("approved", "changes_requested"):  # votes, a decision, a change request
         advance(world, state, UseCaseFactory(team=world.use_case.team, owner=world.owner))
+    # A proposed portfolio (no owner, no status change yet) from a run the system started.
+    UseCaseLinkFactory(source=world.use_case, target=UseCase.objects.get(status="approved"))
+    run = portfolio_services.clustering_run_create(actor=SYSTEM, dispatch=False, min_size=2)
+    assert portfolio_services.clustering_run_execute(run_id=run.pk).portfolio_count == 1
     governance.meeting_prepare_next(
         actor=world.secretary, committee=world.committee, date=datetime.date.today() + datetime.timedelta(days=7)
     )

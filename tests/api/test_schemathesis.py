@@ -20,7 +20,7 @@ be valid sends a real cursor instead.
 Derandomized (the same cases on every run, Hypothesis's seed from each test's name) and without the
 example database, so a failure is reproduced by running the test again.
 
-Cases per operation (43 operations: 16 lists, 16 detail GETs, 11 writes), chosen to keep CI under
+Cases per operation (49 operations: 19 lists, 19 detail GETs, 11 writes), chosen to keep CI under
 its budget (the rest of the suite takes about 4 minutes, CI aims at 15):
 - write token: the coverage phase, every boundary and violation the schema defines (5,827 cases),
   then generated cases, valid and invalid: MAX_EXAMPLES (100) per list and per write, as the probe
@@ -49,6 +49,7 @@ from core.actors import SYSTEM
 from core.api.pagination import FlatPagination
 from core.services import api_token_create
 from governance import services as governance
+from portfolio import services as portfolio_services
 from tests.factories import (
     CommitteeFactory,
     CommitteeMembershipFactory,
@@ -151,6 +152,9 @@ def fuzz_data(django_db_setup, django_db_blocker):
         cases[1].foundations.set(foundations)
         UseCaseLinkFactory(source=cases[0], target=cases[1])
         UseCaseLinkFactory(source=cases[2], target=cases[3], kind="depends_on")
+        # A portfolio, its members and the run that proposed them (a group of two: the depends_on link).
+        run = portfolio_services.clustering_run_create(actor=SYSTEM, dispatch=False, min_size=2)
+        portfolio_services.clustering_run_execute(run_id=run.pk)
         governance.meeting_prepare_next(
             actor=world.secretary, committee=world.committee, date=datetime.date.today() + datetime.timedelta(days=7)
         )

@@ -99,6 +99,7 @@ def test_views_have_descriptions_for_bi_tools(postgres_only):
         views = dict(cursor.fetchall())
     assert {"use_cases", "links", "domains", "teams", "functions", "foundations", "audit_events"} <= set(views)
     assert {"decisions", "votes", "committee_members"} <= set(views)
+    assert {"portfolios", "portfolio_members"} <= set(views)
     assert all(views.values())
 
 
@@ -162,6 +163,7 @@ def test_the_views_use_the_one_visibility_rule(postgres_only):
         "decisions",
         "votes",
         "audit_events",
+        "portfolio_members",
     ]
     for view in about_use_cases:
         # The rule is applied to every use-case alias and no view writes a status test of its own.
