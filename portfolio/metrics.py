@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from domains.choices import Ambition
 from domains.models import BusinessFunction, Domain, Foundation, UseCase
+from domains.selectors import is_shared
 
 from .graph import PortfolioGraph
 
@@ -166,7 +167,10 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
             )
             for pk in group_members
         }
-        hub = max(group_members, key=lambda pk: (inside[pk], -pk)) if group_members else None
+        # The member that holds the group together names it: one anyone may see (never a draft's
+        # title in a name or sentence read by other teams and BI), unless the group has none.
+        shown = [pk for pk in group_members if pk in attributes and is_shared(attributes[pk][6])] or group_members
+        hub = max(shown, key=lambda pk: (inside[pk], -pk)) if shown else None
         kinds = kind_weight.get(key, {})
         explanation = {
             "count": len(group_members),
@@ -206,6 +210,7 @@ ATTRIBUTE_COLUMNS = (
     "ambition",
     "estimated_annual_benefit",
     "estimated_annual_cost",
+    "status",
 )
 
 

@@ -265,3 +265,15 @@ def test_a_run_limited_to_a_domain_keeps_the_other_domains_portfolios_as_they_ar
 
     assert groups() == before
     assert run.changes["superseded"] == [] and run.moved_count == 0
+
+
+def test_a_draft_never_names_a_portfolio_even_when_it_holds_the_group_together(graph):
+    members = graph.use_cases(3)
+    draft = graph.use_cases(1, status="draft", title="Secret draft idea")[0]
+    graph.link(members[0], members[1], "shares_data", 1)
+    for member in members:
+        graph.link(draft, member, "reinforces", 3)  # the draft is the strongest-tied member
+    run_clustering(statuses=["approved", "draft"])
+    portfolio = Portfolio.objects.get()
+    assert portfolio.member_count == 4
+    assert "Secret draft idea" not in portfolio.name and "Secret draft idea" not in portfolio.why
