@@ -4,12 +4,19 @@ applies use-case visibility (domains.selectors): a membership of a use case the 
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import colorsys
+import math
 
-from domains.models import UseCase
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+
+from core.models import AuditEvent
+from domains.models import Foundation, UseCase
 from domains.selectors import use_case_visibility_filter
 
-from .choices import LIVE_PORTFOLIO_STATUSES, PortfolioStatus, RunStatus
+from .choices import LIVE_PORTFOLIO_STATUSES, LinkKind, PortfolioStatus, RunStatus
+from .graph import GraphOptions, graph_build
+from .layout import layout
 from .models import ClusteringRun, Portfolio, PortfolioMembership
 
 
@@ -34,9 +41,8 @@ def adopted_portfolios(*, actor) -> QuerySet[Portfolio]:
     members = _visible_members(
         actor, PortfolioMembership.objects.select_related("use_case__domain", "use_case__team")
     ).order_by("-strength", "use_case__reference")
-    return (
-        portfolio_list(actor=actor, statuses=[PortfolioStatus.ADOPTED])
-        .prefetch_related(Prefetch("memberships", queryset=members, to_attr="visible_members"))
+    return portfolio_list(actor=actor, statuses=[PortfolioStatus.ADOPTED]).prefetch_related(
+        Prefetch("memberships", queryset=members, to_attr="visible_members")
     )
 
 
@@ -46,9 +52,11 @@ def membership_list(*, actor, queryset: QuerySet[PortfolioMembership] | None = N
 
 
 def portfolio_members(*, actor, portfolio: Portfolio) -> QuerySet[PortfolioMembership]:
-    return membership_list(
-        actor=actor, queryset=PortfolioMembership.objects.filter(portfolio=portfolio)
-    ).select_related("use_case__domain", "use_case__team").order_by("-strength", "use_case__reference")
+    return (
+        membership_list(actor=actor, queryset=PortfolioMembership.objects.filter(portfolio=portfolio))
+        .select_related("use_case__domain", "use_case__team")
+        .order_by("-strength", "use_case__reference")
+    )
 
 
 def use_case_portfolio(*, actor, use_case: UseCase) -> PortfolioMembership | None:
@@ -80,3 +88,216 @@ def isolated_use_cases(*, actor, run: ClusteringRun | None = None) -> QuerySet[U
         queryset = queryset.filter(visibility)
     return queryset.select_related("domain", "team").order_by("reference")
 
+
+def portfolio_audit_events(*, actor, portfolio: Portfolio) -> QuerySet[AuditEvent]:
+    """What happened to a portfolio, newest first: its own events (adopted, changed, dismissed,
+    archived) and its members' (placed, taken out, pinned; a membership's event names its portfolio by
+    reference, and outlives the membership). Events about a use case the actor may not see are left out."""
+    own = Q(target_type=ContentType.objects.get_for_model(Portfolio), target_id=str(portfolio.pk))
+    members = Q(target_type=ContentType.objects.get_for_model(PortfolioMembership), data__portfolio=portfolio.reference)
+    events = AuditEvent.objects.filter(own | members)
+    visibility = use_case_visibility_filter(actor)
+    if visibility is not None:
+        events = events.filter(
+            Q(use_case__isnull=True) | Q(use_case__in=UseCase.objects.filter(visibility).values("pk"))
+        )
+    return events.select_related("use_case").order_by("-created_at", "-id")
+
+
+# The network map -----------------------------------------------------------------------------------
+
+# Colours of the live portfolios, given in the order of their references so that a portfolio keeps
+# its colour whatever the map is filtered on (Okabe-Ito first, then Tableau: told apart by most
+# readers, colour-blind ones included); past them, hues a golden angle apart.
+MAP_PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#8C564B",
+    "#17BECF",
+    "#BCBD22",
+    "#9467BD",
+    "#F0C419",
+    "#1B9E77",
+)
+MAP_NO_PORTFOLIO = "#C3C8D0"
+# Node diameters (px at zoom 1): by estimated annual benefit, square root so that area tells value.
+MAP_NODE_MIN = 16.0
+MAP_NODE_MAX = 52.0
+
+
+def map_colour(position: int) -> str:
+    if position < len(MAP_PALETTE):
+        return MAP_PALETTE[position]
+    hue = (position * 137.508) % 360 / 360
+    red, green, blue = colorsys.hls_to_rgb(hue, 0.42 if position % 2 else 0.58, 0.65)
+    return f"#{round(red * 255):02X}{round(green * 255):02X}{round(blue * 255):02X}"
+
+
+def _node_size(benefit, value, largest) -> float:
+    """Benefit against the largest shown; without an estimate, business value (1 to 5) on the lower
+    half of the scale, so that a guess never outweighs a figure."""
+    if benefit is not None and largest:
+        share = float(benefit) / largest
+    elif value is not None:
+        share = value / 5 * 0.5
+    else:
+        share = 0.0
+    return round(MAP_NODE_MIN + (MAP_NODE_MAX - MAP_NODE_MIN) * math.sqrt(max(share, 0.0)), 1)
+
+
+def network_map(*, actor, domains=None, portfolios=None, foundations: bool = False) -> dict:
+    """The use-case graph as the admin's network map draws it: the use cases a default run covers
+    that the actor may see (in `domains`, slugs, when given; with `portfolios`, references, only the
+    members of those), their links, the shared foundations when asked, the live portfolios with their
+    colours, and every node's position (portfolio.layout, computed here so the browser only draws).
+
+    A fixed number of queries whatever the size: the graph's (portfolio.graph_build), the use cases'
+    facts, the live portfolios, their memberships, and the foundations' names when they are shown."""
+    options = GraphOptions.from_settings(domains=domains)
+    graph = graph_build(options)
+    rows = UseCase.objects.filter(status__in=options.statuses)
+    if options.domains:
+        rows = rows.filter(domain__slug__in=options.domains)
+    visibility = use_case_visibility_filter(actor)
+    if visibility is not None:
+        rows = rows.filter(visibility)
+    facts = {
+        row[0]: row[1:]
+        for row in rows.values_list(
+            "pk", "reference", "title", "status", "domain__name", "estimated_annual_benefit", "business_value"
+        )
+    }
+    live = list(
+        Portfolio.objects.filter(status__in=LIVE_PORTFOLIO_STATUSES)
+        .order_by("reference")
+        .values_list("pk", "reference", "name", "status")
+    )
+    colour = {pk: map_colour(position) for position, (pk, *_rest) in enumerate(live)}
+    member_of = {
+        use_case_id: (portfolio_id, pinned)
+        for use_case_id, portfolio_id, pinned in PortfolioMembership.objects.filter(
+            portfolio__status__in=LIVE_PORTFOLIO_STATUSES
+        ).values_list("use_case_id", "portfolio_id", "pinned")
+    }
+    chosen = {pk for pk, reference, _name, _status in live if reference in set(portfolios)} if portfolios else None
+
+    n = graph.node_count
+    shown = [
+        position
+        for position, pk in enumerate(graph.use_case_ids)
+        if pk in facts and (chosen is None or member_of.get(pk, (None,))[0] in chosen)
+    ]
+    local = {position: index for index, position in enumerate(shown)}
+    tied = {vertex for edge in graph.edges for vertex in edge if vertex < n}
+    hub_users: dict[int, int] = {}
+    for a, b in graph.edges:
+        if b >= n and a in local:
+            hub_users[b] = hub_users.get(b, 0) + 1
+    hubs = sorted(hub for hub, users in hub_users.items() if users >= 2)
+    for offset, hub in enumerate(hubs):
+        local[hub] = len(shown) + offset
+    edges, weights = [], []
+    for (a, b), weight in zip(graph.edges, graph.weights, strict=True):
+        if a in local and b in local:
+            edges.append((local[a], local[b]))
+            weights.append(weight)
+    isolated = [local[position] for position in shown if position not in tied]
+    benefits = [facts[graph.use_case_ids[p]][4] for p in shown]
+    largest = max((float(b) for b in benefits if b is not None), default=0.0)
+    sizes = [_node_size(facts[graph.use_case_ids[p]][4], facts[graph.use_case_ids[p]][5], largest) for p in shown]
+    radii = [size / 2 for size in sizes] + [0.0] * len(hubs)
+    # Laid out by portfolio: each is a disc of its members, the discs placed by the ties between them.
+    groups = [member_of.get(graph.use_case_ids[p], (None,))[0] for p in shown] + [None] * len(hubs)
+    positions = layout(len(local), edges, weights, isolated, radii, groups)
+    nodes = []
+    for position in shown:
+        pk = graph.use_case_ids[position]
+        reference, title, status, domain, benefit, value = facts[pk]
+        portfolio_id, pinned = member_of.get(pk, (None, False))
+        x, y = positions[local[position]]
+        nodes.append(
+            {
+                "id": f"u{pk}",
+                "pk": pk,
+                "reference": reference,
+                "title": title,
+                "status": status,
+                "domain": domain,
+                "benefit": None if benefit is None else float(benefit),
+                "value": value,
+                "portfolio": portfolio_id,
+                "pinned": pinned,
+                "isolated": position not in tied,
+                "colour": colour.get(portfolio_id, MAP_NO_PORTFOLIO),
+                "size": sizes[local[position]],
+                "x": x,
+                "y": y,
+            }
+        )
+    links = [
+        {"source": graph.use_case_ids[i], "target": graph.use_case_ids[j], "kind": kind, "weight": round(weight, 3)}
+        for i, j, kind, weight in graph.links
+        if i in local and j in local
+    ]
+    links += [
+        {"source": graph.use_case_ids[i], "target": graph.use_case_ids[j], "kind": LinkKind.CONFLICTS_WITH.value}
+        for i, j in graph.conflicts
+        if i in local and j in local
+    ]
+    foundation_nodes, ties = [], []
+    if foundations:
+        shown_hubs = {graph.hubs[hub - n][1]: hub for hub in hubs if graph.hubs[hub - n][0] == "foundation"}
+        names = {
+            pk: (name, kind)
+            for pk, name, kind in Foundation.objects.filter(pk__in=list(shown_hubs)).values_list("pk", "name", "kind")
+        }
+        for foundation_id, hub in sorted(shown_hubs.items()):
+            x, y = positions[local[hub]]
+            name, kind = names.get(foundation_id, ("", ""))
+            foundation_nodes.append(
+                {
+                    "id": f"f{foundation_id}",
+                    "pk": foundation_id,
+                    "name": name,
+                    "kind": kind,
+                    "users": hub_users[hub],
+                    "x": x,
+                    "y": y,
+                }
+            )
+        ties = [
+            {"source": graph.use_case_ids[position], "foundation": foundation_id, "weight": round(weight, 3)}
+            for position, foundation_id, weight in graph.uses
+            if position in local and foundation_id in shown_hubs
+        ]
+    shown_counts: dict[int, int] = {}
+    for node in nodes:
+        if node["portfolio"] is not None:
+            shown_counts[node["portfolio"]] = shown_counts.get(node["portfolio"], 0) + 1
+    return {
+        "nodes": nodes,
+        "links": links,
+        "foundations": foundation_nodes,
+        "ties": ties,
+        "portfolios": [
+            {
+                "id": pk,
+                "reference": reference,
+                "name": name,
+                "status": status,
+                "colour": colour[pk],
+                "shown": shown_counts.get(pk, 0),
+            }
+            for pk, reference, name, status in live
+        ],
+        "counts": {
+            "use_cases": len(nodes),
+            "links": len(links),
+            "isolated": len(isolated),
+            "in_portfolios": sum(shown_counts.values()),
+        },
+    }

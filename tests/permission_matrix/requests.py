@@ -523,6 +523,116 @@ def _transition(step: str, use_case: str) -> Ask:
     return _workflow_step(step, use_case, "transition", {"action": step})
 
 
+def portfolio_of(w: W):
+    """The portfolio the portfolio rows read, made in the test's savepoint the first time a row asks:
+    a run over the world's links proposes the one group they make (the two shared use cases the
+    `shared` link joins, hence a minimum size of 2), and the committee places Pricing's draft in it."""
+    from core.actors import SYSTEM
+    from portfolio import services as portfolio_services
+    from portfolio.models import Portfolio
+
+    portfolio = Portfolio.objects.order_by("pk").first()
+    if portfolio is None:
+        run = portfolio_services.clustering_run_create(actor=SYSTEM, dispatch=False, min_size=2)
+        portfolio_services.clustering_run_execute(run_id=run.pk)
+        portfolio = Portfolio.objects.get()
+        portfolio_services.portfolio_member_add(actor=SYSTEM, portfolio=portfolio, use_case=w.uc("draft"))
+    return portfolio
+
+
+def membership_of(name: str) -> Callable[[W], int]:
+    from portfolio.models import PortfolioMembership
+
+    return lambda w: PortfolioMembership.objects.get(portfolio=portfolio_of(w), use_case=w.uc(name)).pk
+
+
+# The portfolio endpoints (read-only) and the object each detail row reads.
+PORTFOLIO_READS = {
+    "portfolio": lambda w: portfolio_of(w).pk,
+    "portfolio-membership": membership_of("submitted"),
+    "clustering-run": lambda w: portfolio_of(w).proposed_by_run_id,
+}
+
+
+def _portfolio_reads() -> dict[tuple[str, str], Ask]:
+    lists = several("api:", PORTFOLIO_READS, "-list")
+    details = several("api:", PORTFOLIO_READS, "-detail")
+
+    def each(route: str, with_pk: bool):
+        def paths(w: W) -> list[str]:
+            portfolio_of(w)  # the lists too are read with the portfolio in place: they have rows to show
+            return [
+                reverse(f"api:{basename}-{route}", args=[pk_of(w)] if with_pk else [])
+                for basename, pk_of in PORTFOLIO_READS.items()
+            ]
+
+        return paths
+
+    return {
+        (lists, "GET the list"): Ask("get", each("list", False), api=True),
+        (lists, "POST a row"): Ask("post", each("list", False), body(name="x"), api=True),
+        (details, "GET the portfolio, the membership of Pricing's submitted use case, the run"): Ask(
+            "get", each("detail", True), api=True
+        ),
+        (details, "PUT, PATCH or DELETE a row"): Ask(ALL_WRITES, each("detail", True), body(name="x"), api=True),
+    }
+
+
+# Admin: portfolios, clustering runs and the map: the rows read the API rows' portfolio (portfolio_of)
+# and the run that proposed it.
+
+
+def portfolio_pk(w: W) -> int:
+    return portfolio_of(w).pk
+
+
+def run_pk(w: W) -> int:
+    return portfolio_of(w).proposed_by_run_id
+
+
+def portfolio_row(w: W):
+    from portfolio.models import Portfolio
+
+    return Portfolio.objects.filter(pk=portfolio_pk(w)).values().first()
+
+
+def portfolio_members(w: W) -> list:
+    from portfolio.models import PortfolioMembership
+
+    return sorted(PortfolioMembership.objects.filter(portfolio=portfolio_pk(w)).values_list("use_case_id", "pinned"))
+
+
+def adopt_the_portfolio(w: W) -> None:
+    from core.actors import SYSTEM
+    from portfolio import services as portfolio_services
+
+    portfolio_services.portfolio_adopt(actor=SYSTEM, portfolio=portfolio_of(w))
+
+
+def values_of_run(w: W):
+    from portfolio.models import ClusteringRun
+
+    return ClusteringRun.objects.filter(pk=run_pk(w)).values().first().items()
+
+
+def run_count(w: W) -> int:
+    from portfolio.models import ClusteringRun
+
+    return ClusteringRun.objects.count()
+
+
+def portfolio_admin(view: str, *args) -> Path:
+    return admin("portfolio.portfolio", view, *args)
+
+
+def run_admin(view: str, *args) -> Path:
+    return admin("portfolio.clusteringrun", view, *args)
+
+
+def portfolio_action(name: str, **extra) -> Ask:
+    return action("portfolio.portfolio", name, portfolio_pk, portfolio_row, apply="1", **extra)
+
+
 ASKS: dict[tuple[str, str], Ask] = {
     # Signing in, languages, health, API schema ---------------------------------------------------------
     ("login", "GET the sign-in page"): Ask("get", url("login")),
@@ -602,6 +712,7 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("web:use_case_step", "GET discard Pricing's draft"): Ask(
         "get", url("web:use_case_step", ref("draft"), const("discard"))
     ),
+    ("web:portfolio_list", "GET"): Ask("get", url("web:portfolio_list")),
     # API: use cases -----------------------------------------------------------------------------------
     ("api:use-case-list", "GET the list"): Ask("get", url("api:use-case-list"), api=True),
     ("api:use-case-list", "POST a draft for Pricing (owner: a Pricing member)"): Ask(
@@ -762,6 +873,11 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("api:graph-node-detail", "GET Pricing's draft"): Ask("get", url("api:graph-node-detail", pk("draft")), api=True),
     ("api:graph-edge-detail", "GET the link from Pricing's draft"): Ask(
         "get", url("api:graph-edge-detail", lambda w: w.links["draft"].pk), api=True
+    ),
+    # API: portfolios and clustering runs -----------------------------------------------------------------
+    **_portfolio_reads(),
+    ("api:portfolio-membership-detail", "GET the membership of Pricing's draft"): Ask(
+        "get", url("api:portfolio-membership-detail", membership_of("draft")), api=True
     ),
     # Workflow steps, through the API --------------------------------------------------------------------
     ("submit", "Pricing's draft"): _workflow_step("submit", "draft", "submit"),
@@ -992,6 +1108,76 @@ ASKS: dict[tuple[str, str], Ask] = {
         admin("governance.committee", "delete", lambda w: Committee.objects.get(name="Dormant committee").pk),
         body(post="yes"),
         state=count(Committee),
+    ),
+    # Admin: portfolios, clustering runs and the map ------------------------------------------------------
+    ("admin:portfolio_portfolio_changelist", "GET the list"): Ask(
+        "get", lambda w: (portfolio_of(w), reverse("admin:portfolio_portfolio_changelist"))[1]
+    ),
+    ("admin:portfolio_portfolio_add", "GET the add page"): Ask("get", portfolio_admin("add")),
+    ("admin:portfolio_portfolio_change", "GET the portfolio"): Ask("get", portfolio_admin("change", portfolio_pk)),
+    ("admin:portfolio_portfolio_delete", "GET delete the portfolio"): Ask(
+        "get", portfolio_admin("delete", portfolio_pk)
+    ),
+    ("admin:portfolio_portfolio_history", "GET the history of the portfolio"): Ask(
+        "get", portfolio_admin("history", portfolio_pk)
+    ),
+    ("admin:portfolio_portfolio_simple_history", "GET a past version of the portfolio"): Ask(
+        "get", portfolio_admin("simple_history", portfolio_pk, lambda w: portfolio_of(w).history.earliest().history_id)
+    ),
+    ("admin:portfolio_portfolio_change", "POST the portfolio: new name"): Ask(
+        "post",
+        portfolio_admin("change", portfolio_pk),
+        admin_form(portfolio_admin("change", portfolio_pk), name=lambda w, who: "Pricing and logistics"),
+        state=portfolio_row,
+    ),
+    ("admin:portfolio_portfolio_change", "POST the portfolio: Pricing's approved use case placed in it"): Ask(
+        "post",
+        portfolio_admin("change", portfolio_pk),
+        admin_form(
+            portfolio_admin("change", portfolio_pk),
+            **{"memberships-2-0-use_case": lambda w, who: str(w.uc("approved").pk)},
+        ),
+        state=portfolio_members,
+    ),
+    ("admin:portfolio_portfolio_map", "GET the network map"): Ask("get", portfolio_admin("map")),
+    ("admin:portfolio_portfolio_map_data", "GET the map's data, with the shared foundations"): Ask(
+        "get", lambda w: (portfolio_of(w), reverse("admin:portfolio_portfolio_map_data") + "?foundations=on")[1]
+    ),
+    ("admin:portfolio_portfolio_map_data", "GET the map's data for an unknown domain"): Ask(
+        "get", lambda w: reverse("admin:portfolio_portfolio_map_data") + "?domain=atlantis"
+    ),
+    ("admin:portfolio_clusteringrun_changelist", "GET the list"): Ask(
+        "get", lambda w: (portfolio_of(w), reverse("admin:portfolio_clusteringrun_changelist"))[1]
+    ),
+    ("admin:portfolio_clusteringrun_add", "GET the 'Propose portfolios' form"): Ask("get", run_admin("add")),
+    ("admin:portfolio_clusteringrun_add", "POST propose portfolios with the defaults"): Ask(
+        "post", run_admin("add"), body(), state=run_count
+    ),
+    ("admin:portfolio_clusteringrun_add", "POST propose portfolios with resolution 500"): Ask(
+        "post", run_admin("add"), body(resolution="500"), state=run_count
+    ),
+    ("admin:portfolio_clusteringrun_change", "GET the run"): Ask("get", run_admin("change", run_pk)),
+    ("admin:portfolio_clusteringrun_change", "POST the run: status failed"): Ask(
+        "post",
+        run_admin("change", run_pk),
+        body(status="failed"),
+        state=lambda w: list(values_of_run(w)),
+    ),
+    ("admin:portfolio_clusteringrun_delete", "GET delete the run"): Ask("get", run_admin("delete", run_pk)),
+    ("admin:portfolio_clusteringrun_history", "GET the history of the run"): Ask("get", run_admin("history", run_pk)),
+    (
+        "admin/portfolio/{portfolio,clusteringrun}/<path:object_id>/",
+        "GET the portfolio and the run at their old address",
+    ): Ask(
+        "get",
+        lambda w: [f"/admin/portfolio/portfolio/{portfolio_pk(w)}/", f"/admin/portfolio/clusteringrun/{run_pk(w)}/"],
+    ),
+    ("portfolio.portfolio adopt_portfolios", "on the proposal, with a reason"): portfolio_action(
+        "adopt_portfolios", reason="Funded for the year."
+    ),
+    ("portfolio.portfolio dismiss_portfolios", "on the proposal"): portfolio_action("dismiss_portfolios", reason=""),
+    ("portfolio.portfolio archive_portfolios", "on the portfolio, once adopted"): replace(
+        portfolio_action("archive_portfolios", reason="Done."), prepare=adopt_the_portfolio
     ),
     # Admin actions ----------------------------------------------------------------------------------------
     ("domains.usecase workflow_submit", "on Pricing's draft"): workflow_action("workflow_submit", "draft"),
