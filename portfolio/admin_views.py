@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import NOTE_MAX_CHARS
@@ -186,10 +186,10 @@ def network_map_data_view(model_admin, request):
         "value": gettext("business value"),
         "users": gettext("use cases sharing it"),
         "kinds": {kind.value: str(kind.label) for kind in LinkKind},
-        "counts": ngettext(
-            "%(use_cases)d use case, %(links)d links, %(isolated)d scattered pilots, %(in_portfolios)d in portfolios.",
-            "%(use_cases)d use cases, %(links)d links, %(isolated)d scattered pilots, %(in_portfolios)d in portfolios.",
-            data["counts"]["use_cases"],
+        # Labels and figures, so that no count needs a plural form it cannot have.
+        "counts": gettext(
+            "Use cases: %(use_cases)d · links: %(links)d · scattered pilots: %(isolated)d · in portfolios: "
+            "%(in_portfolios)d"
         )
         % data["counts"],
     }

@@ -18,8 +18,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.database import database_trouble, log_trouble
@@ -44,8 +43,8 @@ from .forms import LinkFormSet, RemoveLinksForm, UseCaseForm, UseCaseSearchForm
 # own buttons and flows); the workflow table decides whether this person may take them now.
 TEAM_STEPS = ("start_delivery", "scale", "retire", "discard")
 STEP_CONFIRMATIONS = {
-    "discard": _lazy("Discard this draft? It leaves your team's list; the committee keeps it on record."),
-    "retire": _lazy("Retire this use case? It stays on record as retired."),
+    "discard": gettext_lazy("Discard this draft? It leaves your team's list; the committee keeps it on record."),
+    "retire": gettext_lazy("Retire this use case? It stays on record as retired."),
 }
 PAGE_SIZE = 25
 LOOKUP_LIMIT = 10
@@ -53,13 +52,13 @@ LOOKUP_LIMIT = 10
 MISSING_SESSION_KEY = "web.missing_fields.{pk}"
 # How a tie through an explicit link reads on a use case's page, before the other use case's name.
 TIE_PHRASES = {
-    LinkKind.SHARES_DATA: _lazy("Shares data with"),
-    LinkKind.SHARES_PLATFORM: _lazy("Shares a platform with"),
+    LinkKind.SHARES_DATA: gettext_lazy("Shares data with"),
+    LinkKind.SHARES_PLATFORM: gettext_lazy("Shares a platform with"),
     # A member's ties do not keep the direction of a dependency: the page's own links tell it.
-    LinkKind.DEPENDS_ON: _lazy("Is linked by a dependency to"),
-    LinkKind.REINFORCES: _lazy("Reinforces"),
+    LinkKind.DEPENDS_ON: gettext_lazy("Is linked by a dependency to"),
+    LinkKind.REINFORCES: gettext_lazy("Reinforces"),
 }
-DEPENDENCY_PHRASES = {True: _lazy("Depends on"), False: _lazy("Is a dependency of")}
+DEPENDENCY_PHRASES = {True: gettext_lazy("Depends on"), False: gettext_lazy("Is a dependency of")}
 
 
 def _visible(request, reference: str, queryset=None) -> UseCase:

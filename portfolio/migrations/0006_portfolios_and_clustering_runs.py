@@ -132,6 +132,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "clustering run",
+                "verbose_name_plural": "clustering runs",
                 "ordering": ["-created_at", "-id"],
             },
         ),

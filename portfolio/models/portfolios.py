@@ -76,6 +76,7 @@ class ClusteringRun(TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("clustering run")
+        verbose_name_plural = _("clustering runs")
         indexes = [
             models.Index(fields=["updated_at", "id"], name="run_updated_id_idx"),
             models.Index(fields=["status", "heartbeat_at"], name="run_status_heartbeat_idx"),

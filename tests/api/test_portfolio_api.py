@@ -316,8 +316,8 @@ def test_ties_and_run_changes_naming_a_draft_leave_it_out_for_those_who_may_not_
     assert draft.reference not in tie_references(token)
     assert draft.reference not in tie_references(other_team)
     assert draft.reference not in body(token.get(MEMBERSHIPS, {"format": "csv"})).decode()
-    # The draft holds the group together: the why sentence names it ("around <title>") to those who may see it.
-    assert draft.title in rows(client_for(world.chair), PORTFOLIOS)[0]["why"]
+    # The draft holds the group together, but a draft never names a portfolio nor its why, for anyone.
+    assert draft.title not in rows(client_for(world.chair), PORTFOLIOS)[0]["why"]
     assert draft.title not in rows(token, PORTFOLIOS)[0]["why"]
     assert draft.title not in csv_rows(token, PORTFOLIOS)[0]["why"]
 

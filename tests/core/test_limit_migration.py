@@ -7,15 +7,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from core.limits import NOTE_MAX_CHARS
+from tests.utils import migrate_with_executor
 
 BEFORE_THE_LIMITS = [("domains", "0010_view_all_drafts_is_a_rule")]
 
 
 def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return migrate_with_executor(targets)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

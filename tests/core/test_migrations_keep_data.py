@@ -6,14 +6,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.utils import migrate_with_executor
+
 BEFORE_THE_MOVE = [("domains", "0007_field_history_for_access"), ("governance", "0008_field_history_for_access")]
 
 
 def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return migrate_with_executor(targets)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
