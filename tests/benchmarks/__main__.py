@@ -15,6 +15,11 @@ shared machine is noisy, and the best run is the one least disturbed):
   grow with the rows.
 
     python -m tests.benchmarks [--sizes 10000 100000] [--links-per-use-case 1] [--repeat 3]
+
+Then the portfolio benchmarks (tests/benchmarks/portfolios.py: clustering runs end to end, against
+networkx, quality and stability). `--only api` or `--only portfolios` runs one of the two:
+
+    python -m tests.benchmarks --only portfolios [--portfolio-sizes 10000 100000] [--networkx-max-size 10000]
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+from tests.benchmarks import portfolios  # noqa: E402
 
 TARGETS = {"json": 1.5, "csv": 2.0}
 PAGE = 10_000
@@ -180,6 +187,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--links-per-use-case", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", choices=["api", "portfolios"], help="run one of the two benchmarks")
+    portfolios.add_arguments(parser)
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("make bench runs on PostgreSQL: set DATABASE_URL=postgres://...", file=sys.stderr)
@@ -187,6 +196,15 @@ def main(argv=None) -> int:
     setup_test_environment()
     settings.DEBUG = False
     original_name = settings.DATABASES["default"]["NAME"]
+    if args.only != "portfolios":
+        api_bench(args, original_name)
+    if args.only != "api":
+        print(flush=True)
+        return portfolios.run(args)
+    return 0
+
+
+def api_bench(args, original_name: str) -> None:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{original_name}_bench"
     table = []
     for size in args.sizes:
@@ -213,7 +231,6 @@ def main(argv=None) -> int:
         print(
             f"| {size:,} | {label} | {rows:,} | {api:.3f} {unit} | {base:.3f} {unit} | {api / base:.2f}x | {target} |"
         )
-    return 0
 
 
 def print_row(size, label, rows, api, base, kind) -> None:

@@ -1,6 +1,15 @@
 """Generate a deterministic organisation at scale for benchmarks: N use cases, M links.
 
     python manage.py generate_scale_data --use-cases 100000 --links 100000 [--seed 2026]
+        [--statuses submitted,approved,...] [--foundations 60] [--group-size 25 --in-group-share 0.6]
+
+By default statuses are drawn from every status (drafts, rejected and retired included), links are
+drawn 70% within the source's domain, and each use case uses 0 to 3 of 60 foundations. For the
+portfolio benchmarks: `--statuses` draws only from these statuses (e.g. those a clustering run covers);
+`--group-size` plants groups of that many consecutive use cases (the portfolios the links were
+designed for), `--in-group-share` of the links falling inside the source's group and each use case
+using its group's own foundation with probability `--in-group-share` (the others drawn as by
+default); `--foundations` sets how many foundations there are.
 
 The same seed gives the same rows (titles, scores, statuses, timestamps, links). On PostgreSQL the
 rows go in with COPY (100,000 use cases in seconds); elsewhere with bulk_create, where auto_now
@@ -70,10 +79,52 @@ class Command(BaseCommand):
         parser.add_argument("--use-cases", type=int, required=True, dest="use_cases")
         parser.add_argument("--links", type=int, default=0)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--statuses",
+            default="",
+            help="Comma-separated statuses to draw from (their usual proportions); default: every status.",
+        )
+        parser.add_argument("--foundations", type=int, default=FOUNDATIONS)
+        parser.add_argument(
+            "--group-size", type=int, default=0, dest="group_size", help="Plant groups of this many use cases."
+        )
+        parser.add_argument(
+            "--in-group-share",
+            type=float,
+            default=0.6,
+            dest="in_group_share",
+            help="With --group-size: share of the links inside the source's group.",
+        )
 
-    def handle(self, *args, use_cases: int, links: int, seed: int, **options):
+    def handle(
+        self,
+        *args,
+        use_cases: int,
+        links: int,
+        seed: int,
+        statuses: str = "",
+        foundations: int = FOUNDATIONS,
+        group_size: int = 0,
+        in_group_share: float = 0.6,
+        **options,
+    ):
         if use_cases < 1:
             raise CommandError("--use-cases must be at least 1.")
+        chosen = tuple(s.strip() for s in statuses.split(",") if s.strip()) if isinstance(statuses, str) else statuses
+        unknown = sorted(set(chosen) - set(Status.values))
+        if unknown:
+            raise CommandError(f"--statuses: unknown {', '.join(unknown)}; allowed: {', '.join(Status.values)}.")
+        if foundations < 0:
+            raise CommandError("--foundations must be at least 0.")
+        if group_size < 0 or group_size == 1:
+            raise CommandError("--group-size must be 0 (no planted groups) or at least 2.")
+        if not 0 <= in_group_share <= 1:
+            raise CommandError("--in-group-share must be between 0 and 1.")
+        if group_size and in_group_share == 1:
+            full, rest = divmod(use_cases, group_size)
+            capacity = full * group_size * (group_size - 1) // 2 + rest * (rest - 1) // 2
+            if links > capacity:
+                raise CommandError(f"--links must be at most {capacity} when every link stays in its group.")
         if links < 0 or links > use_cases * (use_cases - 1) // 2:
             raise CommandError(
                 f"--links must be between 0 and {use_cases * (use_cases - 1) // 2} for {use_cases} use cases."
@@ -81,7 +132,15 @@ class Command(BaseCommand):
         if UseCase.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX).exists():
             raise CommandError("Scale data is already here: generate it into a fresh database.")
         started = time.monotonic()
-        generate_scale_data(use_cases=use_cases, links=links, seed=seed)
+        generate_scale_data(
+            use_cases=use_cases,
+            links=links,
+            seed=seed,
+            statuses=chosen,
+            foundations=foundations,
+            group_size=group_size,
+            in_group_share=in_group_share,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{use_cases} use cases and {links} links in {time.monotonic() - started:.1f} s (seed {seed})."
@@ -90,7 +149,19 @@ class Command(BaseCommand):
 
 
 @transaction.atomic
-def generate_scale_data(*, use_cases: int, links: int, seed: int = 2026) -> None:
+def generate_scale_data(
+    *,
+    use_cases: int,
+    links: int,
+    seed: int = 2026,
+    statuses: tuple[str, ...] = (),
+    foundations: int = FOUNDATIONS,
+    group_size: int = 0,
+    in_group_share: float = 0.6,
+) -> None:
+    """`statuses`: draw only from these (empty: all). `group_size` > 0 plants groups of consecutive
+    use cases: `in_group_share` of the links stay inside the source's group, and each use case uses
+    its group's own foundation with that probability."""
     rng = random.Random(seed)
     if connection.vendor == "postgresql":
         # A bulk load, not a request: the request timeouts (DB_STATEMENT_TIMEOUT_MS) do not apply to it.
@@ -116,7 +187,7 @@ def generate_scale_data(*, use_cases: int, links: int, seed: int = 2026) -> None
         "slug",
     )
     kinds = list(FoundationKind.values)
-    foundations = _ensure(
+    foundation_rows = _ensure(
         Foundation,
         [
             {
@@ -125,14 +196,14 @@ def generate_scale_data(*, use_cases: int, links: int, seed: int = 2026) -> None
                 "kind": kinds[i % len(kinds)],
                 "readiness": 1 + i % 5,
             }
-            for i in range(FOUNDATIONS)
+            for i in range(foundations)
         ],
         "slug",
     )
-    use_case_ids, domain_of = _use_cases(rng, use_cases, users, domains, teams)
+    use_case_ids, domain_of = _use_cases(rng, use_cases, users, domains, teams, statuses)
     _use_case_functions(rng, use_case_ids, functions)
-    _use_case_foundations(rng, use_case_ids, foundations)
-    _links(rng, links, use_case_ids, domain_of)
+    _use_case_foundations(rng, use_case_ids, foundation_rows, group_size, in_group_share)
+    _links(rng, links, use_case_ids, domain_of, group_size, in_group_share)
 
 
 def _ensure(model, rows: list[dict], key: str) -> list:
@@ -167,9 +238,10 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(rng.randrange(low, high, 1000))
 
 
-def _use_cases(rng, count, users, domains, teams) -> tuple[list[int], dict[int, int]]:
+def _use_cases(rng, count, users, domains, teams, only=()) -> tuple[list[int], dict[int, int]]:
     numbers = ReferenceSequence.reserve("use_case", count)
-    statuses, status_weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    statuses = [status for status in STATUS_WEIGHTS if not only or status in only]
+    status_weights = [STATUS_WEIGHTS[status] for status in statuses]
     ambitions, techniques = list(Ambition.values), list(AITechnique.values)
     tiers, sourcings, stages = list(RiskTier.values), list(Sourcing.values), list(JourneyStage.values)
     domain_index = {}
@@ -235,16 +307,28 @@ def _use_case_functions(rng, ids, functions) -> None:
     _copy(UseCase.functions.through, ["usecase_id", "businessfunction_id"], rows())
 
 
-def _use_case_foundations(rng, ids, foundations) -> None:
+def _use_case_foundations(rng, ids, foundations, group_size=0, in_group_share=0.0) -> None:
+    if not foundations:
+        return
+    # With planted groups, each group has a foundation of its own (drawn once per group).
+    home: dict[int, int] = {}
+
     def rows():
-        for pk in ids:
-            for foundation in rng.sample(foundations, rng.randint(0, 3)):
+        for position, pk in enumerate(ids):
+            chosen = rng.sample(foundations, min(len(foundations), rng.randint(0, 3)))
+            if group_size:
+                group = position // group_size
+                if group not in home:
+                    home[group] = rng.randrange(len(foundations))
+                if rng.random() < in_group_share and foundations[home[group]] not in chosen:
+                    chosen[:1] = [foundations[home[group]]]
+            for foundation in chosen:
                 yield (pk, foundation.pk, "", BASE_TIME, BASE_TIME)
 
     _copy(UseCaseFoundation, ["use_case_id", "foundation_id", "note", "created_at", "updated_at"], rows())
 
 
-def _links(rng, count, ids, domain_of) -> None:
+def _links(rng, count, ids, domain_of, group_size=0, in_group_share=0.0) -> None:
     if not count:
         return
     by_domain: dict[int, list[int]] = {}
@@ -256,9 +340,14 @@ def _links(rng, count, ids, domain_of) -> None:
     def rows():
         made = 0
         while made < count:
-            source = ids[rng.randrange(len(ids))]
-            pool = by_domain[domain_of[source]] if rng.random() < SAME_DOMAIN_SHARE else ids
-            target = pool[rng.randrange(len(pool))]
+            position = rng.randrange(len(ids))
+            source = ids[position]
+            if group_size and rng.random() < in_group_share:
+                start = position - position % group_size
+                target = ids[rng.randrange(start, min(start + group_size, len(ids)))]
+            else:
+                pool = by_domain[domain_of[source]] if rng.random() < SAME_DOMAIN_SHARE else ids
+                target = pool[rng.randrange(len(pool))]
             pair = (min(source, target), max(source, target))
             if source == target or pair in seen:
                 continue
