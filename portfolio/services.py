@@ -9,6 +9,7 @@ and records its audit event."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
@@ -318,6 +319,10 @@ def clustering_run_execute(*, run_id: int, report=None) -> ClusteringRun:
             code="run_not_pending",
         )
     clock = time.perf_counter()
+    # A run builds millions of small tuples and dicts that all live until its end: the cyclic garbage
+    # collector's passes over them cost a third of the metrics' time and free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with _long_statements():
             _execute(run_id, report=report, clock=clock)
@@ -338,6 +343,9 @@ def clustering_run_execute(*, run_id: int, report=None) -> ClusteringRun:
             target=ClusteringRun.objects.get(pk=run_id),
             data={"status": RunStatus.FAILED, "error": f"{type(exc).__name__}: {exc}"[:500]},
         )
+    finally:
+        if collecting:
+            gc.enable()
     return ClusteringRun.objects.get(pk=run_id)
 
 
