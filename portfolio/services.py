@@ -541,7 +541,8 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
             changed.append(portfolio)
     if changed:  # what a run measured differently gets a history row; the rest only its last run
         bulk_update_with_history(changed, Portfolio, ["name", "last_run", *METRIC_FIELDS], batch_size=WRITE_BATCH_SIZE)
-    Portfolio.objects.filter(pk__in=[pk for pk in matching.kept if by_pk[pk] not in changed]).update(last_run_id=run_id)
+    measured_again = {portfolio.pk for portfolio in changed}
+    Portfolio.objects.filter(pk__in=[pk for pk in matching.kept if pk not in measured_again]).update(last_run_id=run_id)
     superseded = [by_pk[pk] for pk in matching.superseded]
     for portfolio in superseded:
         portfolio.status = PortfolioStatus.ARCHIVED
@@ -723,11 +724,11 @@ def _lock_portfolio(portfolio: Portfolio) -> Portfolio:
     return Portfolio.objects.select_for_update().get(pk=portfolio.pk)
 
 
-def _require_live(portfolio: Portfolio, verb: str) -> None:
+def _require_live(portfolio: Portfolio) -> None:
     if not portfolio.is_live:
         raise BusinessRuleError(
-            gettext("%(portfolio)s is %(status)s: it cannot be %(verb)s.")
-            % {"portfolio": portfolio, "status": portfolio.get_status_display(), "verb": verb},
+            gettext("%(portfolio)s is %(status)s: it cannot be changed.")
+            % {"portfolio": portfolio, "status": portfolio.get_status_display()},
             code="portfolio_closed",
         )
 
@@ -867,7 +868,7 @@ def portfolio_member_add(
         for p in Portfolio.objects.select_for_update().filter(pk__in={portfolio.pk, current} - {None}).order_by("pk")
     }
     target = locked[portfolio.pk]
-    _require_live(target, gettext("changed"))
+    _require_live(target)
     _require_visible(actor, use_case, "use_case")
     previous = PortfolioMembership.objects.select_for_update().filter(use_case=use_case).first()
     if previous is not None and previous.portfolio_id == target.pk:
@@ -912,7 +913,7 @@ def portfolio_member_remove(*, actor: Actor, membership: PortfolioMembership) ->
     current = PortfolioMembership.objects.select_for_update().filter(pk=membership.pk, portfolio=portfolio).first()
     if current is None:
         raise ChangedMeanwhile(gettext("This membership was changed meanwhile: read it again and retry."))
-    _require_live(portfolio, gettext("changed"))
+    _require_live(portfolio)
     use_case = current.use_case
     portfolio.excluded_use_cases = sorted({*portfolio.excluded_use_cases, use_case.pk})
     portfolio.save(update_fields=["excluded_use_cases", "updated_at"])
@@ -934,7 +935,7 @@ def portfolio_member_pin(*, actor: Actor, membership: PortfolioMembership, pinne
     current = PortfolioMembership.objects.select_for_update().filter(pk=membership.pk, portfolio=portfolio).first()
     if current is None:
         raise ChangedMeanwhile(gettext("This membership was changed meanwhile: read it again and retry."))
-    _require_live(portfolio, gettext("changed"))
+    _require_live(portfolio)
     if current.pinned == pinned:
         return current
     current.pinned = pinned
