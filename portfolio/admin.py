@@ -613,6 +613,7 @@ class ClusteringRunAdmin(admin.ModelAdmin):
                     "isolated_count",
                     "moved_count",
                     "modularity",
+                    "resolution_used",
                     "fingerprint",
                 )
             },
@@ -632,6 +633,7 @@ class ClusteringRunAdmin(admin.ModelAdmin):
         "isolated_count",
         "moved_count",
         "modularity",
+        "resolution_used",
         "fingerprint",
     )
 
@@ -788,6 +790,8 @@ def run_page_context(actor, run: ClusteringRun) -> dict:
         "kept": [portfolio({"id": pk}) for pk in changes.get("kept", ())],
         "joined": movement("joined"),
         "left": movement("left"),
+        "joined_more": max(0, changes.get("joined_portfolios", 0) - len(changes.get("joined", ()))),
+        "left_more": max(0, changes.get("left_portfolios", 0) - len(changes.get("left", ()))),
         "splits": [
             {**portfolio(s), "into": [portfolio(i) for i in s.get("into", ())]} for s in changes.get("splits", ())
         ],

@@ -21,10 +21,11 @@ from .graph import PortfolioGraph
 # Leiden's refinement passes per trial. igraph's default (2) reaches the modularity of running to
 # convergence on the benchmark graphs at a sixth of the time.
 LEIDEN_ITERATIONS = 2
-# Above this many edges one trial is run whatever PORTFOLIO_TRIALS says: on the benchmark graphs the
-# extra trials cost 1.5 s each at a million edges and did not make partitions agree more across seeds
-# (NMI 0.525 with five, 0.524 with one); on small graphs they do (the demo: 0.96 with one, 1.0 with five).
-MULTI_TRIAL_MAX_EDGES = 200_000
+# Above this many edges one trial is run whatever PORTFOLIO_TRIALS says. Extra trials help small
+# graphs, where one seed's luck shows (the demo: NMI between seeds 0.96 with one, 1.0 with five) and
+# cost milliseconds; on the bench's graphs of 100,000 edges and more, at the scaled resolution, one
+# trial already gives the same partition for every seed, and each extra trial costs 0.1 s to 1.5 s.
+MULTI_TRIAL_MAX_EDGES = 50_000
 
 
 @dataclass(frozen=True)
@@ -33,19 +34,44 @@ class Partition:
     modularity: float  # standard modularity (resolution 1) of the weighted graph
     seed: int
     trials: int
+    resolution: float  # the resolution Leiden used (scaled_resolution)
 
 
-def partition_find(graph: igraph.Graph, *, resolution: float, seed: int, trials: int = 1, on_trial=None) -> Partition:
-    """The best of `trials` Leiden partitions (seeds seed, seed+1...) by modularity."""
+def scaled_resolution(resolution: float, *, total_weight: float, reference_weight: float) -> float:
+    """The resolution for a graph of `total_weight`: `resolution` up to the reference weight, then in
+    proportion to the weight (a reference of 0 turns the scaling off)."""
+    if reference_weight <= 0 or total_weight <= reference_weight:
+        return resolution
+    return resolution * total_weight / reference_weight
+
+
+def partition_find(
+    graph: igraph.Graph,
+    *,
+    resolution: float,
+    seed: int,
+    trials: int = 1,
+    reference_weight: float = 0.0,
+    on_trial=None,
+) -> Partition:
+    """The best of `trials` Leiden partitions (seeds seed, seed+1...) by modularity, at `resolution`
+    scaled to the graph's weight (scaled_resolution)."""
     best: Partition | None = None
     weights = "weight" if graph.ecount() else None
+    used = scaled_resolution(
+        resolution,
+        total_weight=sum(graph.es["weight"]) if weights else 0.0,
+        reference_weight=reference_weight,
+    )
     if graph.ecount() > MULTI_TRIAL_MAX_EDGES:
         trials = 1
     for trial in range(max(1, trials)):
-        membership = _leiden(graph, resolution=resolution, seed=seed + trial, weights=weights)
+        membership = _leiden(graph, resolution=used, seed=seed + trial, weights=weights)
         quality = graph.modularity(membership, weights=weights) if graph.ecount() else 0.0
         if best is None or quality > best.modularity + 1e-12:
-            best = Partition(membership=membership, modularity=quality, seed=seed + trial, trials=trials)
+            best = Partition(
+                membership=membership, modularity=quality, seed=seed + trial, trials=trials, resolution=used
+            )
         if on_trial is not None:
             on_trial(trial + 1)
     return best

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from array import array
 from collections import deque
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 
@@ -129,21 +129,37 @@ class GraphOptions:
         return base * (2.0 / users) ** self.foundation_damping
 
 
+# A link's kind as a small integer in the graph's arrays: its position here.
+LINK_KINDS: tuple[str, ...] = tuple(LinkKind.values)
+_CONFLICT = LINK_KINDS.index(LinkKind.CONFLICTS_WITH)
+
+
 @dataclass
 class PortfolioGraph:
-    """Use cases (vertices 0..n-1) and the hubs they share (foundations, then domains when the
-    same-domain bonus is on: vertices n..), with summed weights. `links` keeps the explicit links
-    (i, j, kind, weight) and `uses` each use case's foundation ties (i, foundation id, weight), for
-    the metrics and explanations; conflicts are in `conflicts` only."""
+    """Use cases (vertices 0..n-1, in id order) and the hubs they share (foundations, then domains
+    when the same-domain bonus is on: vertices n..), as numpy arrays so that a million links cost
+    milliseconds to sum. The explicit links are `link_source`, `link_target` (vertices),
+    `link_kind` (position in LINK_KINDS) and `link_weight`; each use case's foundation ties are
+    `use_position`, `use_foundation` (foundation id) and `use_weight`; the hub ties `hub_position`,
+    `hub_vertex`, `hub_weight`. Conflicts are in `conflict_source`, `conflict_target` only: they never
+    pull. Every array is in a canonical order (by vertex), so the same graph read in any order is
+    the same graph. `links`, `uses`, `edges`, `weights` and `conflicts` give the same as Python lists."""
 
     use_case_ids: list[int]
     index: dict[int, int]
     hubs: list[tuple[str, int]]  # ("foundation", id) or ("domain", id), vertex n + position
-    edges: list[tuple[int, int]]
-    weights: list[float]
-    links: list[tuple[int, int, str, float]]
-    uses: list[tuple[int, int, float]]
-    conflicts: list[tuple[int, int]]
+    link_source: np.ndarray
+    link_target: np.ndarray
+    link_kind: np.ndarray
+    link_weight: np.ndarray
+    use_position: np.ndarray
+    use_foundation: np.ndarray
+    use_weight: np.ndarray
+    hub_position: np.ndarray
+    hub_vertex: np.ndarray
+    hub_weight: np.ndarray
+    conflict_source: np.ndarray
+    conflict_target: np.ndarray
     foundation_users: dict[int, int]
     options: GraphOptions
 
@@ -155,14 +171,54 @@ class PortfolioGraph:
     def vertex_count(self) -> int:
         return len(self.use_case_ids) + len(self.hubs)
 
+    @property
+    def links(self) -> list[tuple[int, int, str, float]]:
+        return [
+            (i, j, LINK_KINDS[kind], weight)
+            for i, j, kind, weight in zip(
+                self.link_source.tolist(),
+                self.link_target.tolist(),
+                self.link_kind.tolist(),
+                self.link_weight.tolist(),
+                strict=True,
+            )
+        ]
+
+    @property
+    def uses(self) -> list[tuple[int, int, float]]:
+        return list(
+            zip(self.use_position.tolist(), self.use_foundation.tolist(), self.use_weight.tolist(), strict=True)
+        )
+
+    @property
+    def conflicts(self) -> list[tuple[int, int]]:
+        return list(zip(self.conflict_source.tolist(), self.conflict_target.tolist(), strict=True))
+
+    def edge_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every edge of the clustering graph: explicit links, then ties to hubs."""
+        return (
+            np.concatenate([self.link_source, self.hub_position]),
+            np.concatenate([self.link_target, self.hub_vertex]),
+            np.concatenate([self.link_weight, self.hub_weight]),
+        )
+
+    @property
+    def edges(self) -> list[tuple[int, int]]:
+        first, second, _weights = self.edge_arrays()
+        return list(zip(first.tolist(), second.tolist(), strict=True))
+
+    @property
+    def weights(self) -> list[float]:
+        return self.edge_arrays()[2].tolist()
+
     def fingerprint(self) -> str:
         """Equal for the same vertices, weighted edges and options, whatever the order they were read in."""
         digest = hashlib.sha256()
         digest.update(json.dumps(self.options.as_dict(), sort_keys=True).encode())
-        digest.update(array("q", self.use_case_ids).tobytes())
+        digest.update(np.asarray(self.use_case_ids, dtype=np.int64).tobytes())
         digest.update(repr(self.hubs).encode())
-        digest.update(array("q", [v for edge in self.edges for v in edge]).tobytes())
-        digest.update(array("d", self.weights).tobytes())
+        for values in self.edge_arrays():
+            digest.update(np.ascontiguousarray(values).tobytes())
         return digest.hexdigest()
 
     def to_igraph(self):
@@ -170,97 +226,178 @@ class PortfolioGraph:
         pulls with both weights)."""
         import igraph
 
-        graph = igraph.Graph(n=self.vertex_count, edges=self.edges, directed=False)
-        graph.es["weight"] = self.weights
+        first, second, weights = self.edge_arrays()
+        graph = igraph.Graph(n=self.vertex_count, edges=np.column_stack([first, second]).tolist(), directed=False)
+        graph.es["weight"] = weights.tolist()
         graph.simplify(multiple=True, loops=True, combine_edges="sum")
         return graph
 
 
+def _link_columns(options: GraphOptions):
+    """(kind, strength, source ids, target ids) of every link between use cases `options` covers:
+    one row per kind and strength. On PostgreSQL the ids come as arrays (one query, no join: the
+    covered set is applied in memory); elsewhere through the ORM."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(UseCaseLink._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT kind, strength, array_agg(source_id), array_agg(target_id) "
+                f"FROM {table} GROUP BY kind, strength"
+            )
+            return cursor.fetchall()
+    grouped: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    rows = UseCaseLink.objects.filter(source__status__in=options.statuses, target__status__in=options.statuses)
+    for kind, strength, source, target in rows.values_list("kind", "strength", "source_id", "target_id"):
+        sources, targets = grouped.setdefault((kind, strength), ([], []))
+        sources.append(source)
+        targets.append(target)
+    return [(kind, strength, sources, targets) for (kind, strength), (sources, targets) in grouped.items()]
+
+
+def _use_columns(options: GraphOptions) -> tuple[list[int], list[int]]:
+    """Use-case ids and foundation ids of every foundation use (filtered to the covered set later)."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(UseCaseFoundation._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT array_agg(use_case_id), array_agg(foundation_id) FROM {table}")
+            use_cases, foundations = cursor.fetchone()
+        return use_cases or [], foundations or []
+    rows = UseCaseFoundation.objects.filter(use_case__status__in=options.statuses).values_list(
+        "use_case_id", "foundation_id"
+    )
+    pairs = list(rows)
+    return [u for u, _f in pairs], [f for _u, f in pairs]
+
+
+def _positions(sorted_ids: np.ndarray, pks) -> tuple[np.ndarray, np.ndarray]:
+    """The vertex of each id in `pks`, and whether it is covered at all."""
+    pks = np.asarray(pks, dtype=np.int64)
+    if not len(sorted_ids):
+        return np.zeros(len(pks), dtype=np.int64), np.zeros(len(pks), dtype=bool)
+    where = np.searchsorted(sorted_ids, pks)
+    where[where == len(sorted_ids)] = 0
+    return where, sorted_ids[where] == pks
+
+
+def _hub_ties(groups: np.ndarray, positions: np.ndarray, first_vertex: int, weight_of) -> tuple:
+    """Ties of use cases to the hubs their `groups` value (a foundation, a domain) makes, for the
+    groups of at least two covered use cases whose `weight_of(group, users)` is positive; vertices
+    from `first_vertex` in group order. (hub keys, positions, hub vertices, weights, users per key)"""
+    order = np.lexsort((positions, groups))
+    groups, positions = groups[order], positions[order]
+    keys, starts, counts = np.unique(groups, return_index=True, return_counts=True)
+    kept_keys, tie_positions, tie_vertices, tie_weights, users = [], [], [], [], {}
+    for key, start, count in zip(keys.tolist(), starts.tolist(), counts.tolist(), strict=True):
+        if count < 2:
+            continue
+        weight = weight_of(key, count)
+        if weight <= 0:
+            continue
+        vertex = first_vertex + len(kept_keys)
+        kept_keys.append(key)
+        users[key] = count
+        members = positions[start : start + count]
+        tie_positions.append(members)
+        tie_vertices.append(np.full(count, vertex, dtype=np.int64))
+        tie_weights.append(np.full(count, weight, dtype=np.float64))
+    if not kept_keys:
+        empty = np.zeros(0, dtype=np.int64)
+        return [], empty, empty, np.zeros(0, dtype=np.float64), users
+    return kept_keys, np.concatenate(tie_positions), np.concatenate(tie_vertices), np.concatenate(tie_weights), users
+
+
 def graph_build(options: GraphOptions) -> PortfolioGraph:
-    """Read the graph of the use cases `options` covers: four queries of flat rows (use cases,
-    links, foundation uses, foundation kinds), whatever the size, and edges linear in links plus
-    foundation uses."""
+    """Read the graph of the use cases `options` covers: a few queries of flat rows whatever the
+    size (use cases, links, foundation uses, foundation kinds), summed in numpy, and edges linear in
+    links plus foundation uses."""
     covered = UseCase.objects.filter(status__in=options.statuses)
     if options.domains:
         covered = covered.filter(domain__slug__in=options.domains)
     nodes = list(covered.order_by("pk").values_list("pk", "domain_id"))
     use_case_ids = [pk for pk, _domain in nodes]
     index = {pk: position for position, pk in enumerate(use_case_ids)}
-
-    links: list[tuple[int, int, str, float]] = []
-    conflicts: list[tuple[int, int]] = []
-    link_rows = UseCaseLink.objects.filter(source__status__in=options.statuses, target__status__in=options.statuses)
-    if options.domains:
-        link_rows = link_rows.filter(source__domain__slug__in=options.domains, target__domain__slug__in=options.domains)
-    weight_of = {
-        (kind, strength): options.link_weight(kind, strength) for kind in LinkKind.values for strength in (1, 2, 3)
-    }
-    for source, target, kind, strength in link_rows.order_by("pk").values_list(
-        "source_id", "target_id", "kind", "strength"
-    ):
-        i, j = index.get(source), index.get(target)
-        if i is None or j is None:
-            continue
-        if kind == LinkKind.CONFLICTS_WITH:  # whatever its configured weight, a conflict never pulls
-            conflicts.append((i, j))
-            continue
-        weight = weight_of.get((kind, strength), 0.0)
-        if weight > 0:
-            links.append((i, j, kind, weight))
-
-    usage_rows = UseCaseFoundation.objects.filter(use_case__status__in=options.statuses)
-    if options.domains:
-        usage_rows = usage_rows.filter(use_case__domain__slug__in=options.domains)
-    by_foundation: dict[int, list[int]] = {}
-    for use_case_id, foundation_id in usage_rows.order_by("foundation_id", "use_case_id").values_list(
-        "use_case_id", "foundation_id"
-    ):
-        position = index.get(use_case_id)
-        if position is not None:
-            by_foundation.setdefault(foundation_id, []).append(position)
-    shared = {fid: users for fid, users in by_foundation.items() if len(users) >= 2}
-    kinds = dict(Foundation.objects.filter(pk__in=list(shared)).values_list("pk", "kind")) if shared else {}
-
+    ids = np.asarray(use_case_ids, dtype=np.int64)
     n = len(use_case_ids)
-    edges = [(i, j) for i, j, _kind, _weight in links]
-    weights = [weight for _i, _j, _kind, weight in links]
-    hubs: list[tuple[str, int]] = []
-    uses: list[tuple[int, int, float]] = []
-    for foundation_id in sorted(shared):
-        users = shared[foundation_id]
-        base = options.foundation_weights.get(kinds.get(foundation_id, ""), 0.0)
-        if base <= 0:
+
+    sources, targets, kinds, weights = [], [], [], []
+    conflict_sources, conflict_targets = [], []
+    for kind, strength, source_ids, target_ids in _link_columns(options):
+        i, i_ok = _positions(ids, source_ids)
+        j, j_ok = _positions(ids, target_ids)
+        inside = i_ok & j_ok
+        i, j = i[inside], j[inside]
+        if kind == LinkKind.CONFLICTS_WITH:  # whatever its configured weight, a conflict never pulls
+            conflict_sources.append(i)
+            conflict_targets.append(j)
             continue
-        weight = options.hub_weight(base, len(users))
-        hub = n + len(hubs)
-        hubs.append(("foundation", foundation_id))
-        for position in users:
-            edges.append((position, hub))
-            weights.append(weight)
-            uses.append((position, foundation_id, weight))
-    if options.same_domain_weight > 0:
-        by_domain: dict[int, list[int]] = {}
-        for position, (_pk, domain_id) in enumerate(nodes):
-            by_domain.setdefault(domain_id, []).append(position)
-        for domain_id in sorted(by_domain):
-            members = by_domain[domain_id]
-            if len(members) < 2:
-                continue
-            weight = options.hub_weight(options.same_domain_weight, len(members))
-            hub = n + len(hubs)
-            hubs.append(("domain", domain_id))
-            for position in members:
-                edges.append((position, hub))
-                weights.append(weight)
+        weight = options.link_weight(kind, strength)
+        if weight <= 0 or kind not in LINK_KINDS:
+            continue
+        sources.append(i)
+        targets.append(j)
+        kinds.append(np.full(len(i), LINK_KINDS.index(kind), dtype=np.int8))
+        weights.append(np.full(len(i), weight, dtype=np.float64))
+    link_source, link_target, link_kind, link_weight = _canonical(sources, targets, kinds, weights)
+    conflict_source, conflict_target, _k, _w = _canonical(conflict_sources, conflict_targets, [], [])
+
+    use_case_column, foundation_column = _use_columns(options)
+    positions, covered_use = _positions(ids, use_case_column)
+    foundation_ids = np.asarray(foundation_column, dtype=np.int64)[covered_use]
+    positions = positions[covered_use]
+    users_of = np.unique(foundation_ids, return_counts=True)
+    shared_ids = users_of[0][users_of[1] >= 2].tolist()
+    kinds_of = dict(Foundation.objects.filter(pk__in=shared_ids).values_list("pk", "kind")) if shared_ids else {}
+
+    def foundation_weight(foundation_id: int, users: int) -> float:
+        base = options.foundation_weights.get(kinds_of.get(foundation_id, ""), 0.0)
+        return options.hub_weight(base, users) if base > 0 else 0.0
+
+    foundations, use_position, hub_vertex, use_weight, foundation_users = _hub_ties(
+        foundation_ids, positions, n, foundation_weight
+    )
+    use_foundation = np.asarray(foundations, dtype=np.int64)[hub_vertex - n] if foundations else hub_vertex.copy()
+    hubs = [("foundation", foundation_id) for foundation_id in foundations]
+    hub_position, hub_vertices, hub_weights = [use_position], [hub_vertex], [use_weight]
+    if options.same_domain_weight > 0 and n:
+        domains = np.asarray([domain_id for _pk, domain_id in nodes], dtype=np.int64)
+        domain_keys, members, vertices, domain_weights, _users = _hub_ties(
+            domains,
+            np.arange(n, dtype=np.int64),
+            n + len(hubs),
+            lambda _domain, users: options.hub_weight(options.same_domain_weight, users),
+        )
+        hubs += [("domain", domain_id) for domain_id in domain_keys]
+        hub_position.append(members)
+        hub_vertices.append(vertices)
+        hub_weights.append(domain_weights)
     return PortfolioGraph(
         use_case_ids=use_case_ids,
         index=index,
         hubs=hubs,
-        edges=edges,
-        weights=weights,
-        links=links,
-        uses=uses,
-        conflicts=conflicts,
-        foundation_users={fid: len(users) for fid, users in shared.items()},
+        link_source=link_source,
+        link_target=link_target,
+        link_kind=link_kind,
+        link_weight=link_weight,
+        use_position=use_position,
+        use_foundation=use_foundation,
+        use_weight=use_weight,
+        hub_position=np.concatenate(hub_position),
+        hub_vertex=np.concatenate(hub_vertices),
+        hub_weight=np.concatenate(hub_weights),
+        conflict_source=conflict_source,
+        conflict_target=conflict_target,
+        foundation_users=foundation_users,
         options=options,
     )
+
+
+def _canonical(sources: list, targets: list, kinds: list, weights: list) -> tuple:
+    """The pieces joined and sorted by (source, target, kind): the same graph whatever the read order."""
+    if not sources:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.float64)
+    source, target = np.concatenate(sources), np.concatenate(targets)
+    kind = np.concatenate(kinds) if kinds else np.zeros(len(source), dtype=np.int8)
+    weight = np.concatenate(weights) if weights else np.zeros(len(source), dtype=np.float64)
+    order = np.lexsort((kind, target, source))
+    return source[order], target[order], kind[order], weight[order]

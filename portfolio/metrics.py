@@ -7,17 +7,18 @@ queries whatever the number of portfolios."""
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
+
 from domains.choices import Ambition
 from domains.models import BusinessFunction, Domain, Foundation, UseCase
 from domains.selectors import is_shared
 
-from .graph import PortfolioGraph
+from .graph import LINK_KINDS, PortfolioGraph
 
 # The metric columns of Portfolio that PortfolioFacts.model_fields() fills.
 METRIC_FIELDS = (
@@ -74,49 +75,56 @@ class PortfolioFacts:
 
 def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) -> dict[Hashable, PortfolioFacts]:
     """Facts of each group of use-case ids (a portfolio's final members). Members the graph does not
-    cover (a pinned use case since retired, say) count as members without ties."""
-    group_of: dict[int, Hashable] = {pk: key for key, members in groups.items() for pk in members}
-    position_group = [group_of.get(pk) for pk in graph.use_case_ids]
+    cover (a pinned use case since retired, say) count as members without ties. The sums over links
+    and foundation uses are numpy's; Python only walks the members."""
     ids = graph.use_case_ids
+    n = graph.node_count
+    keys = list(groups)
+    group_of = {pk: number for number, key in enumerate(keys) for pk in groups[key]}
+    # The group number of each vertex, -1 outside every group.
+    position_group = np.fromiter((group_of.get(pk, -1) for pk in ids), dtype=np.int64, count=n)
+    group_count = len(keys)
 
-    total = defaultdict(float)  # use-case id -> weight of all its ties
-    inside = defaultdict(float)
-    link_ties: dict[int, list[tuple[float, str, int]]] = defaultdict(list)
-    internal_weight = defaultdict(float)
-    kind_weight: dict[Hashable, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for i, j, kind, weight in graph.links:
-        a, b = ids[i], ids[j]
-        total[a] += weight
-        total[b] += weight
-        group = position_group[i]
-        if group is not None and group == position_group[j]:
-            inside[a] += weight
-            inside[b] += weight
-            link_ties[a].append((weight, kind, b))
-            link_ties[b].append((weight, kind, a))
-            internal_weight[group] += weight
-            kind_weight[group][kind] += weight
+    source, target, weight = graph.link_source, graph.link_target, graph.link_weight
+    total = np.bincount(source, weight, n) + np.bincount(target, weight, n)
+    link_group = position_group[source]
+    internal = (link_group >= 0) & (link_group == position_group[target])
+    inside_weight = weight[internal]
+    inside_source, inside_target = source[internal], target[internal]
+    inside_group = link_group[internal]
+    inside = np.bincount(inside_source, inside_weight, n) + np.bincount(inside_target, inside_weight, n)
+    internal_weight = np.bincount(inside_group, inside_weight, group_count)
+    kind_count = len(LINK_KINDS)
+    kind_weight = np.bincount(
+        inside_group * kind_count + graph.link_kind[internal], inside_weight, group_count * kind_count
+    ).reshape(group_count, kind_count)
 
     # Foundations shared inside a group: used by at least two of its members.
-    users_in_group: dict[tuple[Hashable, int], int] = defaultdict(int)
-    for position, foundation_id, _weight in graph.uses:
-        group = position_group[position]
-        if group is not None:
-            users_in_group[(group, foundation_id)] += 1
-    foundation_ties: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
-    for position, foundation_id, weight in graph.uses:
-        pk = ids[position]
-        total[pk] += weight
-        group = position_group[position]
-        shared_with = users_in_group.get((group, foundation_id), 0) - 1 if group is not None else 0
-        if shared_with > 0:
-            inside[pk] += weight
-            foundation_ties[pk].append((weight, foundation_id, shared_with))
+    use_position, use_foundation, use_weight = graph.use_position, graph.use_foundation, graph.use_weight
+    total += np.bincount(use_position, use_weight, n)
+    use_group = position_group[use_position]
+    grouped = use_group >= 0
+    pair_keys = np.stack([use_group[grouped], use_foundation[grouped]], axis=1)
+    pairs, pair_of, pair_users = (
+        np.unique(pair_keys, axis=0, return_inverse=True, return_counts=True)
+        if len(pair_keys)
+        else (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    )
+    shared_with = np.zeros(len(use_position), dtype=np.int64)
+    shared_with[grouped] = pair_users[pair_of.reshape(-1)] - 1
+    sharing = shared_with > 0
+    inside += np.bincount(use_position[sharing], use_weight[sharing], n)
 
-    attributes, functions_of = _member_attributes(graph, sorted(group_of))
+    member_ids = sorted(group_of)
+    attributes, functions_of = _member_attributes(graph, member_ids)
     domain_names = dict(Domain.objects.values_list("pk", "name"))
     function_names = dict(BusinessFunction.objects.values_list("pk", "name"))
-    foundation_ids = sorted({fid for (_group, fid), count in users_in_group.items() if count >= 2})
+    shared_pairs = [
+        (group, foundation_id, users)
+        for (group, foundation_id), users in zip(pairs.tolist(), pair_users.tolist(), strict=True)
+        if users >= 2
+    ]
+    foundation_ids = sorted({foundation_id for _group, foundation_id, _users in shared_pairs})
     foundations = (
         {
             pk: (name, kind)
@@ -125,16 +133,21 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
         if foundation_ids
         else {}
     )
+    shared_by_group: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for group, foundation_id, users in shared_pairs:
+        shared_by_group[group].append((foundation_id, users))
 
-    shared_by_group: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
-    for (group, fid), count in users_in_group.items():
-        if count >= 2:
-            shared_by_group[group].append((fid, count))
+    ties_of = _member_ties(graph, internal, sharing, shared_with, attributes, foundations)
+    inside_of = dict(zip(ids, inside.tolist(), strict=True))
+    total_of = dict(zip(ids, total.tolist(), strict=True))
+    internal_weights = internal_weight.tolist()
+    kind_weights = kind_weight.tolist()
 
     facts: dict[Hashable, PortfolioFacts] = {}
-    for key, group_members in groups.items():
+    for number, key in enumerate(keys):
+        group_members = groups[key]
         rows = [attributes[pk] for pk in group_members if pk in attributes]
-        shares = [inside[pk] / total[pk] for pk in group_members if total[pk] > 0]
+        shares = [inside_of[pk] / total_of[pk] for pk in group_members if total_of.get(pk, 0.0) > 0]
         benefits = [row[4] for row in rows if row[4] is not None]
         costs = [row[5] for row in rows if row[5] is not None]
         with_ambition = [row[3] for row in rows if row[3]]
@@ -156,22 +169,19 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
         shared = sorted(
             (
                 {"id": fid, "name": foundations[fid][0], "kind": foundations[fid][1], "members": count}
-                for fid, count in shared_by_group.get(key, ())
+                for fid, count in shared_by_group.get(number, ())
                 if fid in foundations
             ),
             key=lambda item: (-item["members"], item["name"]),
         )
         member_facts = {
-            pk: MemberFacts(
-                strength=round(inside[pk], 6), ties=_ties(pk, link_ties, foundation_ties, attributes, foundations)
-            )
-            for pk in group_members
+            pk: MemberFacts(strength=round(inside_of.get(pk, 0.0), 6), ties=ties_of.get(pk, [])) for pk in group_members
         }
         # The member that holds the group together names it: one anyone may see (never a draft's
         # title in a name or sentence read by other teams and BI), unless the group has none.
         shown = [pk for pk in group_members if pk in attributes and is_shared(attributes[pk][6])] or group_members
-        hub = max(shown, key=lambda pk: (inside[pk], -pk)) if shown else None
-        kinds = kind_weight.get(key, {})
+        hub = max(shown, key=lambda pk: (inside_of.get(pk, 0.0), -pk)) if shown else None
+        kinds = {LINK_KINDS[k]: w for k, w in enumerate(kind_weights[number]) if w > 0}
         explanation = {
             "count": len(group_members),
             "foundation": shared[0]["name"] if shared else "",
@@ -183,7 +193,7 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
         }
         facts[key] = PortfolioFacts(
             member_count=len(group_members),
-            internal_weight=internal_weight.get(key, 0.0),
+            internal_weight=internal_weights[number],
             cohesion=(sum(shares) / len(shares)) if shares else None,
             total_benefit=sum(benefits, Decimal(0)) if benefits else None,
             total_cost=sum(costs, Decimal(0)) if costs else None,
@@ -200,6 +210,59 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
             members=member_facts,
         )
     return facts
+
+
+def _member_ties(graph: PortfolioGraph, internal, sharing, shared_with, attributes, foundations) -> dict[int, list]:
+    """Each member's TIES_KEPT strongest ties inside its group, strongest first (ties: links before
+    foundations, then the lower id), as dicts: the links inside (seen from both ends) and the
+    foundations it shares with other members. Sorted in numpy; only the kept ties become dicts."""
+    ids = np.asarray(graph.use_case_ids, dtype=np.int64)
+    source, target = graph.link_source[internal], graph.link_target[internal]
+    link_weight, link_kind = graph.link_weight[internal], graph.link_kind[internal]
+    owner = np.concatenate([source, target, graph.use_position[sharing]])
+    weight = np.concatenate([link_weight, link_weight, graph.use_weight[sharing]])
+    order = np.concatenate(
+        [np.zeros(2 * len(source), dtype=np.int64), np.ones(int(sharing.sum()), dtype=np.int64)]
+    )  # 0: a link, 1: a foundation
+    other = np.concatenate([ids[target], ids[source], graph.use_foundation[sharing]])
+    extra = np.concatenate([link_kind, link_kind, shared_with[sharing]]).astype(np.int64)
+    if not len(owner):
+        return {}
+    ranked = np.lexsort((other, order, -weight, owner))
+    owner, weight, order, other, extra = (values[ranked] for values in (owner, weight, order, other, extra))
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    rank = np.arange(len(owner)) - np.repeat(starts, np.diff(np.r_[starts, len(owner)]))
+    kept = rank < TIES_KEPT
+    ties: dict[int, list] = defaultdict(list)
+    use_case_ids = graph.use_case_ids
+    for position, tie_weight, is_foundation, other_id, extra_value in zip(
+        owner[kept].tolist(),
+        np.round(weight[kept], 6).tolist(),
+        order[kept].tolist(),
+        other[kept].tolist(),
+        extra[kept].tolist(),
+        strict=True,
+    ):
+        if is_foundation:
+            tie = {
+                "type": "foundation",
+                "foundation": other_id,
+                "name": foundations.get(other_id, ("",))[0],
+                "shared_with": extra_value,
+                "weight": tie_weight,
+            }
+        else:
+            reference, title = attributes[other_id][:2] if other_id in attributes else ("", "")
+            tie = {
+                "type": "link",
+                "kind": LINK_KINDS[extra_value],
+                "use_case": other_id,
+                "reference": reference,
+                "title": title,
+                "weight": tie_weight,
+            }
+        ties[use_case_ids[position]].append(tie)
+    return ties
 
 
 ATTRIBUTE_COLUMNS = (
@@ -238,38 +301,6 @@ def _member_attributes(graph: PortfolioGraph, members: list[int]):
         if use_case_id in wanted:
             functions_of[use_case_id].add(function_id)
     return attributes, functions_of
-
-
-def _ties(pk, link_ties, foundation_ties, attributes, foundations) -> list[dict]:
-    """The member's strongest ties inside its portfolio, as dicts (only the kept ones are built)."""
-    candidates = [(weight, 0, other, kind) for weight, kind, other in link_ties.get(pk, ())]
-    candidates += [(weight, 1, fid, shared_with) for weight, fid, shared_with in foundation_ties.get(pk, ())]
-    strongest = heapq.nsmallest(TIES_KEPT, candidates, key=lambda item: (-item[0], item[1], item[2]))
-    ties = []
-    for weight, order, other, extra in strongest:
-        if order == 0:
-            reference, title = attributes[other][:2] if other in attributes else ("", "")
-            ties.append(
-                {
-                    "type": "link",
-                    "kind": extra,
-                    "use_case": other,
-                    "reference": reference,
-                    "title": title,
-                    "weight": round(weight, 6),
-                }
-            )
-        else:
-            ties.append(
-                {
-                    "type": "foundation",
-                    "foundation": other,
-                    "name": foundations.get(other, ("",))[0],
-                    "shared_with": extra,
-                    "weight": round(weight, 6),
-                }
-            )
-    return ties
 
 
 def _generated_name(explanation: dict) -> str:

@@ -10,13 +10,13 @@ and records its audit event."""
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 WRITE_BATCH_SIZE = 5_000
 # Use cases named per portfolio in a run's change summary (the counts are always whole).
 CHANGE_LIST_LIMIT = 50
+# ...and the portfolios whose joins and leaves it lists, those with the most movement first (a first
+# run at 100,000 use cases has thousands of new portfolios, every one of them "joined").
+CHANGE_PORTFOLIO_LIMIT = 100
 # The PostgreSQL advisory lock that makes runs write one at a time.
 PORTFOLIO_WRITE_LOCK = 7_401_001
 
@@ -178,6 +181,7 @@ RUN_LIMITS = {
     "seed": (0, 2**31 - 1),
     "trials": (1, 20),
     "min_size": (2, 1000),
+    "reference_weight": (0.0, 1e12),
 }
 
 
@@ -200,7 +204,7 @@ def _run_number(errors: dict, name: str, value, *, whole: bool):
 
 
 def clustering_run_parameters(
-    *, resolution=None, seed=None, trials=None, min_size=None, statuses=None, domains=None
+    *, resolution=None, seed=None, trials=None, min_size=None, reference_weight=None, statuses=None, domains=None
 ) -> dict:
     """The parameters a run records, from the caller's choices and the settings. Every bad value is
     refused at once, each naming its field."""
@@ -213,6 +217,12 @@ def clustering_run_parameters(
         "trials": _run_number(errors, "trials", settings.PORTFOLIO_TRIALS if trials is None else trials, whole=True),
         "min_size": _run_number(
             errors, "min_size", settings.PORTFOLIO_MIN_SIZE if min_size is None else min_size, whole=True
+        ),
+        "reference_weight": _run_number(
+            errors,
+            "reference_weight",
+            settings.PORTFOLIO_RESOLUTION_REFERENCE_WEIGHT if reference_weight is None else reference_weight,
+            whole=False,
         ),
     }
     statuses = [str(status) for status in statuses] if statuses else list(DEFAULT_STATUSES)
@@ -234,6 +244,7 @@ def clustering_run_parameters(
     return {
         **values,
         "resolution": float(values["resolution"]),
+        "reference_weight": float(values["reference_weight"]),
         "match_threshold": float(settings.PORTFOLIO_MATCH_THRESHOLD),
         **options.as_dict(),
     }
@@ -398,7 +409,13 @@ def _execute(run_id: int, *, report, clock: float) -> None:
         )
 
     partition = partition_find(
-        network, resolution=parameters["resolution"], seed=parameters["seed"], trials=trials, on_trial=on_trial
+        network,
+        resolution=parameters["resolution"],
+        seed=parameters["seed"],
+        trials=trials,
+        # A run recorded before the scaling existed clusters at its plain resolution, as it was asked.
+        reference_weight=parameters.get("reference_weight", 0.0),
+        on_trial=on_trial,
     )
     groups, unplaced = communities_of(graph, partition, min_size=parameters["min_size"])
     isolated = isolated_of(graph, network)
@@ -424,6 +441,7 @@ def _execute(run_id: int, *, report, clock: float) -> None:
             isolated_count=len(isolated),
             moved_count=summary["moved"],
             modularity=round(partition.modularity, 6),
+            resolution_used=round(partition.resolution, 6),
             changes=summary,
             isolated=isolated,
             progress=100,
@@ -626,7 +644,7 @@ def _memberships_copy(inserts: list, updates: list, *, now) -> None:
             )
             with raw.copy("COPY portfolio_membership_changes (id, portfolio_id, strength, ties) FROM STDIN") as copy:
                 for row_id, portfolio_id, strength, ties in updates:
-                    copy.write_row((row_id, portfolio_id, strength, json.dumps(ties)))
+                    copy.write_row((row_id, portfolio_id, strength, orjson.dumps(ties).decode()))
             raw.execute(
                 f"UPDATE {table} AS m SET portfolio_id = c.portfolio_id, strength = c.strength, ties = c.ties, "
                 "updated_at = %s FROM portfolio_membership_changes AS c WHERE m.id = c.id",
@@ -646,7 +664,7 @@ def _memberships_copy(inserts: list, updates: list, *, now) -> None:
                             False,
                             MembershipSource.CLUSTERING,
                             strength,
-                            json.dumps(ties),
+                            orjson.dumps(ties).decode(),
                         )
                     )
 
@@ -655,18 +673,25 @@ def _portfolio_reference(number: int) -> str:
     return f"{PORTFOLIO_REFERENCE_PREFIX}{number:03d}"
 
 
+def _most_moved(lists: dict) -> dict:
+    """The CHANGE_PORTFOLIO_LIMIT portfolios with the most use cases in `lists` (ties: key order)."""
+    if len(lists) <= CHANGE_PORTFOLIO_LIMIT:
+        return lists
+    ranked = sorted(lists, key=lambda key: (-len(lists[key]), str(key)))[:CHANGE_PORTFOLIO_LIMIT]
+    return {key: lists[key] for key in ranked}
+
+
 def _summary(*, moved: dict, new_ids: list[int], matching, key_to_id, after) -> dict:
     """What the run changed, for its page and the API: portfolios by reference, use cases by reference
     (at most CHANGE_LIST_LIMIT named per portfolio, with the counts)."""
+    listed = {name: _most_moved(moved[name]) for name in ("joined", "left")}
     touched = set(new_ids) | set(matching.kept) | set(matching.superseded) | set(matching.suppressed.values())
-    touched |= {key_to_id.get(k, k) for k in (*moved["joined"], *moved["left"])}
+    touched |= {key_to_id.get(k, k) for k in (*listed["joined"], *listed["left"])}
     names = {
         pk: (reference, name)
         for pk, reference, name in Portfolio.objects.filter(pk__in=touched).values_list("pk", "reference", "name")
     }
-    named_use_cases = {
-        pk for lists in (moved["joined"], moved["left"]) for ids in lists.values() for pk in ids[:CHANGE_LIST_LIMIT]
-    }
+    named_use_cases = {pk for lists in listed.values() for ids in lists.values() for pk in ids[:CHANGE_LIST_LIMIT]}
     references = (
         dict(UseCase.objects.filter(pk__in=named_use_cases).values_list("pk", "reference")) if named_use_cases else {}
     )
@@ -695,8 +720,10 @@ def _summary(*, moved: dict, new_ids: list[int], matching, key_to_id, after) -> 
         "suppressed": [portfolio(pk) for pk in sorted(set(matching.suppressed.values()))],
         "unmatched": [portfolio(pk) for pk in matching.unmatched if pk not in matching.superseded],
         "superseded": [portfolio(pk) for pk in matching.superseded],
-        "joined": movement(moved["joined"]),
-        "left": movement(moved["left"]),
+        "joined": movement(listed["joined"]),
+        "left": movement(listed["left"]),
+        "joined_portfolios": len(moved["joined"]),
+        "left_portfolios": len(moved["left"]),
         "splits": [
             {
                 **portfolio(key_to_id.get(s["portfolio"], s["portfolio"])),

@@ -224,6 +224,7 @@ class ClusteringRunSerializer(serializers.ModelSerializer):
             "portfolio_count",
             "isolated_count",
             "modularity",
+            "resolution_used",
             "moved_count",
             "error",
             "changes",

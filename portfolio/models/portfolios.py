@@ -62,6 +62,13 @@ class ClusteringRun(TimeStampedModel):
         help_text=_("Use cases that joined, left or changed portfolio in this run."),
     )
     modularity = models.FloatField(_("modularity"), null=True, blank=True, editable=False)
+    resolution_used = models.FloatField(
+        _("resolution used"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The resolution Leiden ran at: the one asked for, scaled up with the graph's total weight."),
+    )
     duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True, editable=False)
     error = limited_text(_("error"), NOTE_MAX_CHARS, blank=True, editable=False)
     changes = models.JSONField(_("changes"), default=dict, blank=True, editable=False)

@@ -80,6 +80,7 @@ RUN_KEYS = [
     "portfolio_count",
     "isolated_count",
     "modularity",
+    "resolution_used",
     "moved_count",
     "error",
     "changes",
@@ -191,6 +192,7 @@ def test_a_run_row_has_its_parameters_counts_and_changes(world, groups):
     assert row["parameters"]["min_size"] == run.parameters["min_size"] and row["fingerprint"] == run.fingerprint
     assert (row["node_count"], row["portfolio_count"]) == (6, 2)
     assert row["modularity"] == run.modularity and row["duration_seconds"] > 0
+    assert row["resolution_used"] == 1.0 and row["parameters"]["reference_weight"] == 10_000.0
     assert sorted(new["members"] for new in row["changes"]["new"]) == [3, 3]
 
 

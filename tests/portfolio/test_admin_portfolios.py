@@ -430,6 +430,19 @@ def test_the_run_page_shows_what_it_changed_and_the_scattered_pilots(member, pro
     assert 'http-equiv="refresh"' not in text  # finished: nothing to follow
 
 
+def test_a_run_page_lists_the_most_moved_portfolios_and_counts_the_rest(member, graph, monkeypatch):
+    monkeypatch.setattr(services, "CHANGE_PORTFOLIO_LIMIT", 1)
+    small, large = graph.use_cases(3), graph.use_cases(4)
+    graph.chain(small)
+    graph.chain(large)
+    run = run_clustering()
+
+    assert run.changes["joined_portfolios"] == 2 and len(run.changes["joined"]) == 1
+    assert run.changes["joined"][0]["count"] == 4  # the one with most movement is listed
+    text = member.get(run_page(run)).content.decode()
+    assert "Portfolios not listed here: 1" in text
+
+
 def test_a_second_run_says_which_portfolios_kept_their_identity(member, proposed, graph):
     graph.chain(graph.use_cases(3))
     second = run_clustering()

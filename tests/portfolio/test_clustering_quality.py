@@ -12,7 +12,7 @@ import igraph
 import pytest
 from django.core.management import call_command
 
-from portfolio.clustering import normalized_mutual_information, partition_find
+from portfolio.clustering import normalized_mutual_information, partition_find, scaled_resolution
 from portfolio.graph import DEFAULT_STATUSES, GraphOptions, graph_build
 
 GROUPS, SIZE, DEGREE = 8, 25, 10
@@ -73,6 +73,50 @@ def test_the_same_graph_and_seed_give_the_same_membership():
 
     assert one.membership == two.membership
     assert one.modularity == two.modularity and one.seed == two.seed
+
+
+def ring_of_cliques(cliques: int, size: int):
+    """The textbook case of modularity's resolution limit: `cliques` complete graphs of `size`, each
+    tied to the next by one edge. Each clique is plainly a group; at resolution 1, once there are
+    many of them, modularity prefers merging neighbours."""
+    edges = []
+    for c in range(cliques):
+        first = c * size
+        edges += [(first + a, first + b) for a in range(size) for b in range(a + 1, size)]
+        edges.append((first, ((c + 1) % cliques) * size + 1))
+    graph = igraph.Graph(n=cliques * size, edges=edges, directed=False)
+    graph.es["weight"] = [1.0] * graph.ecount()
+    return graph, [v // size for v in range(cliques * size)]
+
+
+def test_a_large_graph_keeps_its_small_groups_at_the_scaled_resolution():
+    graph, truth = ring_of_cliques(100, 5)  # 1,100 edges of weight 1
+
+    plain = partition_find(graph, resolution=1.0, seed=42, trials=5, reference_weight=0)
+    scaled = partition_find(graph, resolution=1.0, seed=42, trials=5, reference_weight=100)
+
+    # The control: plain modularity merges cliques (its resolution limit), so the test can fail.
+    assert plain.resolution == 1.0
+    assert len(set(plain.membership)) < 100
+    # Scaled (1,100 / 100 = 11 times), every clique is one group, whatever the seed.
+    assert scaled.resolution == pytest.approx(11.0)
+    assert normalized_mutual_information(scaled.membership, truth) == pytest.approx(1.0)
+    assert partition_find(graph, resolution=1.0, seed=7, reference_weight=100).membership == scaled.membership
+
+
+def test_the_resolution_is_scaled_only_above_the_reference_weight():
+    assert scaled_resolution(1.5, total_weight=800, reference_weight=1000) == 1.5
+    assert scaled_resolution(1.5, total_weight=1000, reference_weight=1000) == 1.5
+    assert scaled_resolution(1.5, total_weight=4000, reference_weight=1000) == 6.0
+    assert scaled_resolution(1.5, total_weight=4000, reference_weight=0) == 1.5  # 0 turns it off
+
+
+def test_a_small_graph_is_clustered_at_plain_modularity():
+    graph, truth = planted_partition(groups=GROUPS, size=SIZE, degree=DEGREE, mixing=0.2, seed=7)
+    plain = partition_find(graph, resolution=1.0, seed=42, trials=3)
+    with_reference = partition_find(graph, resolution=1.0, seed=42, trials=3, reference_weight=10_000)
+    assert with_reference.resolution == 1.0
+    assert with_reference.membership == plain.membership
 
 
 @pytest.mark.django_db

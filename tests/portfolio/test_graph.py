@@ -145,3 +145,29 @@ def test_the_fingerprint_names_the_data_and_parameters(graph):
     assert second != first
     with override_settings(PORTFOLIO_FOUNDATION_DAMPING=0.5):
         assert graph_build(GraphOptions.from_settings()).fingerprint() != second
+
+
+def test_the_bulk_reader_and_the_orm_reader_build_the_same_graph(graph, monkeypatch):
+    """PostgreSQL reads links and foundation uses as arrays; other databases (the embedded SQLite
+    of `make run`) through the ORM. Both must give the same graph, in the same canonical order."""
+    from django.db import connection
+
+    members = graph.use_cases(8)
+    draft = graph.use_cases(1, status="draft")[0]
+    graph.chain(members[:4])
+    graph.link(members[5], members[4], "shares_data", 2)  # read in any order, sorted by vertex
+    graph.link(members[4], members[6], "conflicts_with", 3)
+    graph.link(members[6], draft, "reinforces", 3)  # the draft is not covered
+    graph.foundation([*members[3:7], draft], kind="platform")
+    graph.foundation(members[6:8], kind="data_source")
+    graph.foundation(members[:1], kind="data_source")  # used once: no hub
+    bulk = graph_build(GraphOptions.from_settings())
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    orm = graph_build(GraphOptions.from_settings())
+
+    assert connection.vendor == "sqlite" and bulk.options == orm.options
+    assert (bulk.use_case_ids, bulk.hubs, bulk.foundation_users) == (orm.use_case_ids, orm.hubs, orm.foundation_users)
+    assert (bulk.links, bulk.uses, bulk.conflicts, bulk.edges) == (orm.links, orm.uses, orm.conflicts, orm.edges)
+    assert bulk.fingerprint() == orm.fingerprint()
+    assert len(bulk.links) == 7 and len(bulk.uses) == 6 and len(bulk.conflicts) == 1
+    assert [(i, j) for i, j, _kind, _weight in bulk.links] == sorted((i, j) for i, j, _kind, _weight in bulk.links)

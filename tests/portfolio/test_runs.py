@@ -218,12 +218,40 @@ def test_a_run_the_sweeper_gave_up_on_does_not_land_its_results(graph, monkeypat
 def test_bad_parameters_are_refused_each_naming_its_field(graph):
     with pytest.raises(ValidationError) as refused:
         services.clustering_run_create(
-            actor=SYSTEM, resolution=0, seed=-1, trials=1.5, min_size=True, statuses=["nope"], domains=["nowhere"]
+            actor=SYSTEM,
+            resolution=0,
+            seed=-1,
+            trials=1.5,
+            min_size=True,
+            reference_weight=-5,
+            statuses=["nope"],
+            domains=["nowhere"],
         )
-    assert set(refused.value.message_dict) == {"resolution", "seed", "trials", "min_size", "statuses", "domains"}
+    assert set(refused.value.message_dict) == {
+        "resolution",
+        "seed",
+        "trials",
+        "min_size",
+        "reference_weight",
+        "statuses",
+        "domains",
+    }
+    assert refused.value.message_dict["reference_weight"] == ["Must be from 0.0 to 1000000000000.0, not -5."]
     assert "0.01 to 100.0" in refused.value.message_dict["resolution"][0]
     assert refused.value.message_dict["domains"] == ["No such domain: nowhere."]
     assert ClusteringRun.objects.count() == 0
+
+
+def test_a_run_records_the_resolution_it_used_scaled_with_the_graphs_weight(graph):
+    three_groups_and_a_loner(graph)
+
+    small = run_clustering()  # 32.9 of link weight: far below the reference, plain modularity
+    assert small.parameters["reference_weight"] == 10_000.0
+    assert small.resolution_used == 1.0
+
+    scaled = run_clustering(resolution=2.0, reference_weight=4.0)
+    total = 3 * 6 * 1.2 * 1.5 + 1.0 * 0.5  # three groups of six strong reinforcing links, the weak bridge
+    assert scaled.resolution_used == pytest.approx(2.0 * total / 4.0, rel=1e-4)
 
 
 def test_a_run_limited_to_a_domain_leaves_the_others_portfolios_alone(graph):

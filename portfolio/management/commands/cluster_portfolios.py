@@ -2,6 +2,7 @@
 bar (or hand it to a worker with --queue). The same service as the admin's "Propose portfolios".
 
     python manage.py cluster_portfolios [--resolution 1.0] [--seed 42] [--trials 5] [--min-size 3]
+                                        [--reference-weight 10000]
                                         [--domain SLUG ...] [--status STATUS ...] [--queue]
 """
 
@@ -24,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, help="First random seed.")
         parser.add_argument("--trials", type=int, help="Seeds tried; the partition of highest modularity is kept.")
         parser.add_argument("--min-size", type=int, dest="min_size", help="Smallest group proposed.")
+        parser.add_argument(
+            "--reference-weight",
+            type=float,
+            dest="reference_weight",
+            help="Total link weight above which the resolution grows with the graph (0: never).",
+        )
         parser.add_argument("--domain", action="append", dest="domains", help="Only this domain (slug); repeatable.")
         parser.add_argument(
             "--status", action="append", dest="statuses", help="Cover use cases in this status; repeatable."
@@ -34,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         choices = {
             name: options[name]
-            for name in ("resolution", "seed", "trials", "min_size", "domains", "statuses")
+            for name in ("resolution", "seed", "trials", "min_size", "reference_weight", "domains", "statuses")
             if options[name] is not None
         }
         try:
@@ -62,5 +69,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Run #{run.pk}: {run.node_count} use cases, {run.edge_count} edges, {run.portfolio_count} portfolios "
             f"({len(changes.get('new', []))} new), {run.isolated_count} isolated, {run.moved_count} moved, "
-            f"modularity {run.modularity:.3f}, {run.duration_seconds:.2f} s."
+            f"modularity {run.modularity:.3f} at resolution {run.resolution_used:g}, {run.duration_seconds:.2f} s."
         )
