@@ -7,12 +7,14 @@ queries whatever the number of portfolios."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
+import orjson
 
 from domains.choices import Ambition
 from domains.models import BusinessFunction, Domain, Foundation, UseCase
@@ -41,6 +43,11 @@ TIES_KEPT = 5
 class MemberFacts:
     strength: float
     ties: list[dict]
+
+    @property
+    def digest(self) -> str:
+        """Equal for equal strength and ties (PortfolioMembership.ties_digest)."""
+        return hashlib.blake2b(orjson.dumps([self.strength, self.ties]), digest_size=16).hexdigest()
 
 
 @dataclass

@@ -23,9 +23,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from core.actors import SYSTEM, Actor, user_or_none
+from core.bulk import copy_create_with_history
 from core.changes import apply_changes, refuse_unknown_fields
 from core.exceptions import BusinessRuleError, ChangedMeanwhile
 from core.limits import NOTE_MAX_CHARS, check_text_limits
@@ -474,10 +475,10 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
     are, and a portfolio with no member in its domains is out of its scope."""
     _lock_portfolio_writes()
     live = list(Portfolio.objects.select_for_update().filter(status__in=LIVE_PORTFOLIO_STATUSES).order_by("pk"))
-    columns = ("pk", "use_case_id", "portfolio_id", "pinned", "strength", "ties", "use_case__domain_id")
+    columns = ("pk", "use_case_id", "portfolio_id", "pinned", "ties_digest", "use_case__domain_id")
     rows = {
-        use_case_id: (row_id, portfolio_id, is_pinned, strength, ties, domain_id)
-        for row_id, use_case_id, portfolio_id, is_pinned, strength, ties, domain_id in (
+        use_case_id: (row_id, portfolio_id, is_pinned, digest, domain_id)
+        for row_id, use_case_id, portfolio_id, is_pinned, digest, domain_id in (
             PortfolioMembership.objects.filter(portfolio__in=[p.pk for p in live]).values_list(*columns)
         )
     }
@@ -485,7 +486,7 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
     current: dict[int, set[int]] = {p.pk: set() for p in live}
     outside: dict[int, set[int]] = {p.pk: set() for p in live}
     pinned: dict[int, set[int]] = {p.pk: set() for p in live}
-    for use_case_id, (_row, portfolio_id, is_pinned, _strength, _ties, domain_id) in rows.items():
+    for use_case_id, (_row, portfolio_id, is_pinned, _digest, domain_id) in rows.items():
         if scope is not None and domain_id not in scope:
             outside[portfolio_id].add(use_case_id)
             continue
@@ -524,7 +525,8 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
     now = timezone.now()
     new_keys = sorted(matching.new)
     numbers = ReferenceSequence.reserve("portfolio", len(new_keys)) if new_keys else range(0)
-    created = bulk_create_with_history(
+    created = copy_create_with_history(
+        Portfolio,
         [
             Portfolio(
                 reference=_portfolio_reference(number),
@@ -536,8 +538,6 @@ def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: fl
             )
             for position, number in zip(new_keys, numbers, strict=True)
         ],
-        Portfolio,
-        batch_size=WRITE_BATCH_SIZE,
     )
     new_ids = dict(zip(new_keys, (p.pk for p in created), strict=True))
     key_to_id = {**{pk: pk for pk in matching.kept}, **{("new", position): pk for position, pk in new_ids.items()}}
@@ -603,11 +603,12 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
         for use_case_id in members:
             seen.add(use_case_id)
             tie = member_facts[use_case_id]
+            digest = tie.digest
             row = rows.get(use_case_id)
             if row is None:
-                inserts.append((portfolio_id, use_case_id, tie.strength, tie.ties))
-            elif (row[1], row[3], row[4]) != (portfolio_id, tie.strength, tie.ties):
-                updates.append((row[0], portfolio_id, tie.strength, tie.ties))
+                inserts.append((portfolio_id, use_case_id, tie.strength, tie.ties, digest))
+            elif (row[1], row[3]) != (portfolio_id, digest):
+                updates.append((row[0], portfolio_id, tie.strength, tie.ties, digest))
     deletes = [row[0] for use_case_id, row in rows.items() if row[1] in considered and use_case_id not in seen]
     for start in range(0, len(deletes), WRITE_BATCH_SIZE):
         PortfolioMembership.objects.filter(pk__in=deletes[start : start + WRITE_BATCH_SIZE]).delete()
@@ -616,16 +617,25 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
         return
     if updates:
         changed = [
-            PortfolioMembership(pk=row_id, portfolio_id=portfolio_id, strength=strength, ties=ties, updated_at=now)
-            for row_id, portfolio_id, strength, ties in updates
+            PortfolioMembership(
+                pk=row_id,
+                portfolio_id=portfolio_id,
+                strength=strength,
+                ties=ties,
+                ties_digest=digest,
+                updated_at=now,
+            )
+            for row_id, portfolio_id, strength, ties, digest in updates
         ]
         PortfolioMembership.objects.bulk_update(
-            changed, ["portfolio", "strength", "ties", "updated_at"], batch_size=WRITE_BATCH_SIZE
+            changed, ["portfolio", "strength", "ties", "ties_digest", "updated_at"], batch_size=WRITE_BATCH_SIZE
         )
     PortfolioMembership.objects.bulk_create(
         [
-            PortfolioMembership(portfolio_id=portfolio_id, use_case_id=use_case_id, strength=strength, ties=ties)
-            for portfolio_id, use_case_id, strength, ties in inserts
+            PortfolioMembership(
+                portfolio_id=portfolio_id, use_case_id=use_case_id, strength=strength, ties=ties, ties_digest=digest
+            )
+            for portfolio_id, use_case_id, strength, ties, digest in inserts
         ],
         batch_size=WRITE_BATCH_SIZE,
     )
@@ -639,22 +649,24 @@ def _memberships_copy(inserts: list, updates: list, *, now) -> None:
         raw = cursor.cursor
         if updates:
             raw.execute(
-                "CREATE TEMPORARY TABLE portfolio_membership_changes "
-                "(id bigint PRIMARY KEY, portfolio_id bigint, strength double precision, ties jsonb) ON COMMIT DROP"
+                "CREATE TEMPORARY TABLE portfolio_membership_changes (id bigint PRIMARY KEY, "
+                "portfolio_id bigint, strength double precision, ties jsonb, ties_digest text) ON COMMIT DROP"
             )
-            with raw.copy("COPY portfolio_membership_changes (id, portfolio_id, strength, ties) FROM STDIN") as copy:
-                for row_id, portfolio_id, strength, ties in updates:
-                    copy.write_row((row_id, portfolio_id, strength, orjson.dumps(ties).decode()))
+            with raw.copy(
+                "COPY portfolio_membership_changes (id, portfolio_id, strength, ties, ties_digest) FROM STDIN"
+            ) as copy:
+                for row_id, portfolio_id, strength, ties, digest in updates:
+                    copy.write_row((row_id, portfolio_id, strength, orjson.dumps(ties).decode(), digest))
             raw.execute(
                 f"UPDATE {table} AS m SET portfolio_id = c.portfolio_id, strength = c.strength, ties = c.ties, "
-                "updated_at = %s FROM portfolio_membership_changes AS c WHERE m.id = c.id",
+                "ties_digest = c.ties_digest, updated_at = %s FROM portfolio_membership_changes AS c WHERE m.id = c.id",
                 [now],
             )
             raw.execute("DROP TABLE portfolio_membership_changes")
         if inserts:
-            columns = "created_at, updated_at, portfolio_id, use_case_id, pinned, source, strength, ties"
+            columns = "created_at, updated_at, portfolio_id, use_case_id, pinned, source, strength, ties, ties_digest"
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for portfolio_id, use_case_id, strength, ties in inserts:
+                for portfolio_id, use_case_id, strength, ties, digest in inserts:
                     copy.write_row(
                         (
                             now,
@@ -665,6 +677,7 @@ def _memberships_copy(inserts: list, updates: list, *, now) -> None:
                             MembershipSource.CLUSTERING,
                             strength,
                             orjson.dumps(ties).decode(),
+                            digest,
                         )
                     )
 
@@ -776,8 +789,10 @@ def portfolios_recompute(portfolio_ids) -> None:
     memberships = list(PortfolioMembership.objects.filter(portfolio__in=ids))
     for membership in memberships:
         member = facts[membership.portfolio_id].members[membership.use_case_id]
-        membership.strength, membership.ties = member.strength, member.ties
-    PortfolioMembership.objects.bulk_update(memberships, ["strength", "ties"], batch_size=WRITE_BATCH_SIZE)
+        membership.strength, membership.ties, membership.ties_digest = member.strength, member.ties, member.digest
+    PortfolioMembership.objects.bulk_update(
+        memberships, ["strength", "ties", "ties_digest"], batch_size=WRITE_BATCH_SIZE
+    )
     for portfolio in Portfolio.objects.filter(pk__in=ids):
         for name, value in facts[portfolio.pk].model_fields().items():
             setattr(portfolio, name, value)

@@ -250,6 +250,9 @@ class PortfolioMembership(TimeStampedModel):
     # or {"type": "foundation", "foundation": id, "name": ..., "shared_with": n, "weight": w}].
     strength = models.FloatField(_("tie weight"), default=0, editable=False)
     ties = models.JSONField(_("ties"), default=list, blank=True, editable=False)
+    # A digest of (strength, ties) as last written (MemberFacts.digest): a run compares it with what it
+    # measured instead of reading every member's ties back. Empty: unknown, written again next time.
+    ties_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
     added_by = models.ForeignKey(
         "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

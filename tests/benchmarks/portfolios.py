@@ -27,16 +27,18 @@ the links were designed for. Then:
   the modularity of both partitions by igraph's `Graph.modularity` with the weights.
 - Seed stability: NMI over the use cases between partitions from different seeds, trials=1 and
   trials=PORTFOLIO_TRIALS, on the demo's graph and on the generated ones up to `--seed-max-size`;
-  there too, at resolutions 1, 2 and 4, the communities found, their NMI with the planted groups
-  and their seed stability.
+  there too, for the setting (resolution scaled with the graph's weight) and for plain modularity at
+  resolutions 1, 2 and 4, the resolution used, the communities found, their NMI with the planted
+  groups and their seed stability.
 - Stability: on the 10,000 graph, one link added (link_create, as a person would), run again: the
   share of members that moved, and whether every portfolio that still overlaps a group above the
   match threshold kept its identity (those not kept: merged into another kept portfolio, or
   replaced by a new one). `--stability-links` links, alternately between two random use cases
-  and inside one portfolio, at the setting's resolution and, for comparison, at 4.
+  and inside one portfolio, with the setting and, for comparison, with plain modularity at
+  `--stability-plain-resolutions` (1).
 - Quality (no database): planted partitions (igraph's SBM, and networkx's LFR where it converges),
-  mixing 0.1 to 0.4: NMI of our partition against the planted groups, at the setting's resolution
-  (the verdict) and at 2 and 4 (for comparison).
+  mixing 0.1 to 0.4: NMI of our partition against the planted groups, with the setting (the
+  verdict) and with plain modularity at 1, 2 and 4 (for comparison).
 
 Every figure with a target says met or MISSED.
 
@@ -70,7 +72,14 @@ TARGET_NMI = 0.9  # planted groups recovered while mixing <= 0.3
 TARGET_SEED_NMI = 0.9
 TARGET_MOVED = 0.02
 MIXINGS = (0.1, 0.2, 0.3, 0.4)
-RESOLUTIONS = (1.0, 2.0, 4.0)  # the quality and resolution tables compare the setting with these
+RESOLUTIONS = (1.0, 2.0, 4.0)  # the quality and resolution tables compare the setting with plain modularity at these
+
+
+def reference() -> float:
+    """The setting's reference weight: above it the resolution grows with the graph (portfolio.clustering)."""
+    return settings.PORTFOLIO_RESOLUTION_REFERENCE_WEIGHT
+
+
 STABILITY_RATIONALE = "bench: one more link"
 
 
@@ -371,7 +380,13 @@ def louvain_membership(nx_graph, vertex_count: int, seed: int) -> list[int]:
 
 
 def seed_stability(
-    network, node_count: int, *, trials: int, seeds: int = 6, resolution: float | None = None
+    network,
+    node_count: int,
+    *,
+    trials: int,
+    seeds: int = 6,
+    resolution: float | None = None,
+    reference_weight: float | None = None,
 ) -> tuple[float, float]:
     """Mean and lowest NMI, over the use cases, between the partitions of `seeds` different seeds
     (seeds 0, trials, 2*trials...: no two share a trial)."""
@@ -379,8 +394,12 @@ def seed_stability(
 
     if resolution is None:
         resolution = settings.PORTFOLIO_RESOLUTION
+    if reference_weight is None:
+        reference_weight = reference()
     partitions = [
-        partition_find(network, resolution=resolution, seed=k * trials, trials=trials).membership[:node_count]
+        partition_find(
+            network, resolution=resolution, seed=k * trials, trials=trials, reference_weight=reference_weight
+        ).membership[:node_count]
         for k in range(seeds)
     ]
     values = [
@@ -404,6 +423,7 @@ def memberships_now() -> tuple[dict[int, int], dict[int, set[int]]]:
 class StabilityFigures:
     link: str
     resolution: float
+    reference_weight: float
     members_before: int
     moved: int  # use cases whose portfolio changed (joined, left or moved), from the memberships
     moved_reported: int  # the run's own count (changes["moved"])
@@ -414,7 +434,13 @@ class StabilityFigures:
 
 
 def one_more_link(
-    rng: random.Random, ids: list[int], where: dict[int, int], *, inside: bool, resolution: float
+    rng: random.Random,
+    ids: list[int],
+    where: dict[int, int],
+    *,
+    inside: bool,
+    resolution: float,
+    reference_weight: float,
 ) -> StabilityFigures:
     """Add one reinforces link (between two members of one portfolio if `inside`, else between two
     use cases drawn at random), run again, and compare."""
@@ -438,7 +464,7 @@ def one_more_link(
     label = f"{source.reference}-{target.reference} ({'same portfolio' if same else 'across portfolios'})"
 
     before_where, before = memberships_now()
-    figures = run_once(resolution=resolution)
+    figures = run_once(resolution=resolution, reference_weight=reference_weight)
     after_where, after = memberships_now()
     moved = sum(1 for pk in set(before_where) | set(after_where) if before_where.get(pk) != after_where.get(pk))
     threshold = settings.PORTFOLIO_MATCH_THRESHOLD
@@ -459,6 +485,7 @@ def one_more_link(
     return StabilityFigures(
         link=label,
         resolution=resolution,
+        reference_weight=reference_weight,
         members_before=len(before_where),
         moved=moved,
         moved_reported=figures.run.changes.get("moved", -1),
@@ -549,16 +576,19 @@ def quality_rows(trials: int) -> list[tuple]:
             graph, truth = made
             started = time.perf_counter()
             partition = partition_find(
-                graph, resolution=settings.PORTFOLIO_RESOLUTION, seed=settings.PORTFOLIO_SEED, trials=trials
+                graph,
+                resolution=settings.PORTFOLIO_RESOLUTION,
+                seed=settings.PORTFOLIO_SEED,
+                trials=trials,
+                reference_weight=reference(),
             )
             seconds = time.perf_counter() - started
             nmi = normalized_mutual_information(partition.membership, truth)
             found = len(set(partition.membership))
             others = {}
-            for resolution in RESOLUTIONS:
-                if resolution != settings.PORTFOLIO_RESOLUTION:
-                    other = partition_find(graph, resolution=resolution, seed=settings.PORTFOLIO_SEED, trials=trials)
-                    others[resolution] = normalized_mutual_information(other.membership, truth)
+            for resolution in RESOLUTIONS:  # plain modularity (no scaling), for comparison
+                other = partition_find(graph, resolution=resolution, seed=settings.PORTFOLIO_SEED, trials=trials)
+                others[resolution] = normalized_mutual_information(other.membership, truth)
             rows.append((label, mixing, nmi, found, len(set(truth)), seconds, others))
             print(
                 f"  quality {label}, mixing {mixing}: NMI {nmi:.3f} ({found} found / {len(set(truth))} planted, "
@@ -635,13 +665,22 @@ def bench_size(size: int, links: int, args) -> SizeResult:
     trials = settings.PORTFOLIO_TRIALS
     seconds, partition = best_of(
         lambda: partition_find(
-            network, resolution=settings.PORTFOLIO_RESOLUTION, seed=settings.PORTFOLIO_SEED, trials=trials
+            network,
+            resolution=settings.PORTFOLIO_RESOLUTION,
+            seed=settings.PORTFOLIO_SEED,
+            trials=trials,
+            reference_weight=reference(),
         ),
         repeat,
     )
     result.components[f"partition_find (trials={trials})"] = seconds
     result.components["partition_find (trials=1)"] = best_of(
-        lambda: partition_find(network, resolution=settings.PORTFOLIO_RESOLUTION, seed=settings.PORTFOLIO_SEED),
+        lambda: partition_find(
+            network,
+            resolution=settings.PORTFOLIO_RESOLUTION,
+            seed=settings.PORTFOLIO_SEED,
+            reference_weight=reference(),
+        ),
         repeat,
     )[0]
     groups, _unplaced = communities_of(graph, partition, min_size=settings.PORTFOLIO_MIN_SIZE)
@@ -684,20 +723,37 @@ def bench_size(size: int, links: int, args) -> SizeResult:
         result.facts_profile = profile_facts(graph, dict(enumerate(groups)))
 
     if size <= args.stability_max_size:
-        for resolution in args.stability_resolutions:
-            rng = random.Random(2026 + int(resolution * 100))
-            if resolution != settings.PORTFOLIO_RESOLUTION:
-                run_once(resolution=resolution)  # the portfolios of this resolution, before any link
+        # The setting first, then plain modularity at the comparison resolutions.
+        choices = [(settings.PORTFOLIO_RESOLUTION, reference())]
+        choices += [(resolution, 0.0) for resolution in args.stability_plain_resolutions]
+        for number, (resolution, reference_weight) in enumerate(choices):
+            rng = random.Random(2026 + int(resolution * 100) + number)
+            if number:
+                # the portfolios of this choice, before any link
+                run_once(resolution=resolution, reference_weight=reference_weight)
             for k in range(args.stability_links):
                 where, _groups = memberships_now()
-                s = one_more_link(rng, graph.use_case_ids, where, inside=k % 2 == 1, resolution=resolution)
+                s = one_more_link(
+                    rng,
+                    graph.use_case_ids,
+                    where,
+                    inside=k % 2 == 1,
+                    resolution=resolution,
+                    reference_weight=reference_weight,
+                )
                 result.stability.append(s)
                 print(
-                    f"  resolution {resolution:g}, one more link {s.link}: moved {s.moved}/{s.members_before}, "
-                    f"kept {s.kept}/{s.expected}",
+                    f"  {choice_label(resolution, reference_weight)}, one more link {s.link}: "
+                    f"moved {s.moved}/{s.members_before}, kept {s.kept}/{s.expected}",
                     flush=True,
                 )
     return result
+
+
+def choice_label(resolution: float, reference_weight: float) -> str:
+    if reference_weight > 0:
+        return f"resolution {resolution:g} scaled above weight {reference_weight:,.0f} (the setting)"
+    return f"plain modularity, resolution {resolution:g} (comparison)"
 
 
 def resolution_sweep(network, node_count: int, group_size: int, trials: int) -> list[tuple]:
@@ -707,15 +763,30 @@ def resolution_sweep(network, node_count: int, group_size: int, trials: int) -> 
 
     truth = [position // group_size for position in range(node_count)]
     rows = []
-    for resolution in RESOLUTIONS:
-        partition = partition_find(network, resolution=resolution, seed=settings.PORTFOLIO_SEED, trials=trials)
+    choices = [(settings.PORTFOLIO_RESOLUTION, reference())] + [(r, 0.0) for r in RESOLUTIONS]
+    for resolution, reference_weight in choices:
+        partition = partition_find(
+            network,
+            resolution=resolution,
+            seed=settings.PORTFOLIO_SEED,
+            trials=trials,
+            reference_weight=reference_weight,
+        )
         members = partition.membership[:node_count]
         rows.append(
             (
-                resolution,
+                choice_label(resolution, reference_weight),
+                partition.resolution,
                 len(set(members)),
                 normalized_mutual_information(members, truth),
-                seed_stability(network, node_count, trials=trials, seeds=4, resolution=resolution),
+                seed_stability(
+                    network,
+                    node_count,
+                    trials=trials,
+                    seeds=4,
+                    resolution=resolution,
+                    reference_weight=reference_weight,
+                ),
             )
         )
     return rows
@@ -758,11 +829,11 @@ def add_arguments(parser) -> None:
     group.add_argument("--stability-max-size", type=int, default=10_000)
     group.add_argument("--stability-links", type=int, default=6)
     group.add_argument(
-        "--stability-resolutions",
+        "--stability-plain-resolutions",
         type=float,
-        nargs="+",
-        default=[1.0, 4.0],
-        help="resolutions the stability runs use (the setting first; others for comparison)",
+        nargs="*",
+        default=[1.0],
+        help="after the setting, the stability runs compare plain modularity (no scaling) at these",
     )
     group.add_argument("--no-demo", action="store_true", help="skip seed stability on the demo data")
     group.add_argument("--no-quality", action="store_true", help="skip the planted-partition quality table")
@@ -772,9 +843,12 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from portfolio.clustering import MULTI_TRIAL_MAX_EDGES
+
     trials = settings.PORTFOLIO_TRIALS
     print(
-        f"# portfolios: resolution {settings.PORTFOLIO_RESOLUTION}, seed {settings.PORTFOLIO_SEED}, trials {trials}, "
+        f"# portfolios: resolution {settings.PORTFOLIO_RESOLUTION}, scaled above a link weight of {reference():,.0f}, "
+        f"seed {settings.PORTFOLIO_SEED}, trials {trials} (one above {MULTI_TRIAL_MAX_EDGES:,} edges), "
         f"min size {settings.PORTFOLIO_MIN_SIZE}, match threshold {settings.PORTFOLIO_MATCH_THRESHOLD}",
         flush=True,
     )
@@ -888,10 +962,12 @@ def print_tables(results: list[SizeResult], quality: list, demo: dict | None, ar
         print()
         print(f"### Quality: planted partitions, NMI of partition_find (trials {trials}) vs the planted groups")
         print()
-        others = [r for r in RESOLUTIONS if r != settings.PORTFOLIO_RESOLUTION]
+        others = list(RESOLUTIONS)
         print(
-            f"| graph | mixing μ | NMI (resolution {settings.PORTFOLIO_RESOLUTION:g}) | communities found / planted | "
-            "seconds | target | verdict | " + " | ".join(f"NMI at resolution {r:g} (comparison)" for r in others) + " |"
+            f"| graph | mixing μ | NMI (the setting: resolution {settings.PORTFOLIO_RESOLUTION:g}, scaled above "
+            f"{reference():,.0f}) | communities found / planted | seconds | target | verdict | "
+            + " | ".join(f"NMI, plain modularity at resolution {r:g} (comparison)" for r in others)
+            + " |"
         )
         print("|---|---:|---:|---:|---:|---:|---|" + "---:|" * len(others))
         for label, mixing, nmi, found, planted, seconds, compared in quality:
@@ -931,11 +1007,12 @@ def print_tables(results: list[SizeResult], quality: list, demo: dict | None, ar
             f"### Resolution on the generated {r.size:,} graph (planted groups of {args.group_size}; trials {trials})"
         )
         print()
-        print("| resolution | communities | NMI vs planted groups | seed NMI mean / lowest (4 seeds) |")
-        print("|---:|---:|---:|---:|")
-        for resolution, found, nmi, (mean, low) in r.resolutions:
-            setting = " (the setting)" if resolution == settings.PORTFOLIO_RESOLUTION else ""
-            print(f"| {resolution:g}{setting} | {found:,} | {nmi:.3f} | {mean:.3f} / {low:.3f} |")
+        print(
+            "| clustering | resolution used | communities | NMI vs planted groups | seed NMI mean / lowest (4 seeds) |"
+        )
+        print("|---|---:|---:|---:|---:|")
+        for label, used, found, nmi, (mean, low) in r.resolutions:
+            print(f"| {label} | {used:.2f} | {found:,} | {nmi:.3f} | {mean:.3f} / {low:.3f} |")
 
     for r in results:
         if not r.stability:
@@ -947,18 +1024,17 @@ def print_tables(results: list[SizeResult], quality: list, demo: dict | None, ar
         )
         print()
         print(
-            "| resolution | link added | members before | moved (memberships) | moved (run's changes) | share moved | "
+            "| clustering | link added | members before | moved (memberships) | moved (run's changes) | share moved | "
             "identities kept / expected | run | verdict (≤ 2% moved; every identity kept) |"
         )
-        print("|---:|---|---:|---:|---:|---:|---:|---:|---|")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---|")
         for s in r.stability:
             share = s.moved / s.members_before if s.members_before else 0.0
             replaced = sum(1 for text in s.lost if "-> new" in text)
             merged = len(s.lost) - replaced
             lost = f" (not kept: {'; '.join(s.lost[:6])})" if s.lost else ""
-            setting = s.resolution == settings.PORTFOLIO_RESOLUTION
             print(
-                f"| {s.resolution:g}{'' if setting else ' (comparison)'} | {s.link} | {s.members_before:,} | "
+                f"| {choice_label(s.resolution, s.reference_weight)} | {s.link} | {s.members_before:,} | "
                 f"{s.moved:,} | {s.moved_reported:,} | {share:.2%} | {s.kept} / {s.expected}{lost} | "
                 f"{s.seconds:.3f} s | moved {verdict(share <= TARGET_MOVED)}; identities "
                 f"{verdict(s.kept == s.expected)}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.actors import SYSTEM
 from core.models import AuditAction, AuditEvent
 from portfolio import services
+from domains.models import UseCase
 from portfolio.models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
 from portfolio.tasks import execute_clustering_run_task, sweep_clustering_runs_task
 from tests.portfolio.conftest import groups, ids, run_clustering
@@ -71,6 +72,28 @@ def test_the_same_data_and_parameters_give_the_same_portfolios(graph):
     assert second.fingerprint == first.fingerprint
     assert (second.moved_count, second.changes["new"]) == (0, [])
     assert sorted(second.changes["kept"]) == sorted(Portfolio.objects.values_list("pk", flat=True))
+
+
+def test_a_rerun_rewrites_only_the_members_whose_ties_changed(graph):
+    first, second, third, _loner = three_groups_and_a_loner(graph)
+    run_clustering()
+    written = dict(PortfolioMembership.objects.values_list("use_case_id", "updated_at"))
+    digests = dict(PortfolioMembership.objects.values_list("use_case_id", "ties_digest"))
+    assert all(len(digest) == 32 for digest in digests.values())
+
+    run_clustering()  # nothing changed: no membership is written
+    assert dict(PortfolioMembership.objects.values_list("use_case_id", "updated_at")) == written
+
+    # A title a tie shows changes: the members tied to it are rewritten, and only they.
+    renamed = first[0]
+    UseCase.objects.filter(pk=renamed.pk).update(title="Renamed hub")
+    run_clustering()
+    after = {m.use_case_id: m for m in PortfolioMembership.objects.all()}
+    rewritten = {pk for pk, m in after.items() if m.updated_at != written[pk]}
+    assert rewritten == set(ids(first[1:]))
+    for pk in rewritten:
+        assert any(tie.get("title") == "Renamed hub" for tie in after[pk].ties)
+        assert after[pk].ties_digest != digests[pk]
 
 
 def test_a_group_whose_bridge_goes_splits_one_half_keeping_its_identity(graph):
