@@ -11,6 +11,10 @@ not sent (as with `bulk_create`).
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
+import orjson
 from django.db import connection, models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -37,13 +41,50 @@ def copy_create(model: type[models.Model], objs: list[models.Model]) -> list[mod
                 for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
                     obj.pk = pk
         columns = ", ".join(quote(field.column) for field in fields)
+        prepare = [_preparer(field) for field in fields]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
+                copy.write_row([to_db(field.pre_save(obj, True)) for field, to_db in zip(fields, prepare, strict=True)])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
+
+
+# Fields whose Python value psycopg sends as it is (Django's preparation only converts types these
+# already have): checking the type is a tenth of the cost of get_db_prep_save.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.BooleanField,
+    models.FloatField,
+    models.DecimalField,
+    models.ForeignKey,
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+)
+_PLAIN_TYPES = (str, int, bool, float, Decimal)
+
+
+def _preparer(field: models.Field):
+    """How a value of `field` is sent: JSON without a custom encoder as orjson text (COPY casts it to
+    jsonb; Django's own path goes through json.dumps, a tenth of the speed), plain values of plain
+    fields and aware datetimes as they are, the rest as Django prepares them."""
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        return lambda value: None if value is None else orjson.dumps(value).decode()
+
+    def prepare(value):
+        return field.get_db_prep_save(value, connection)
+
+    if isinstance(field, models.DateTimeField):
+        return lambda value: value if isinstance(value, datetime) and value.tzinfo is not None else prepare(value)
+    if isinstance(field, _PLAIN_FIELDS):
+        return lambda value: value if value is None or type(value) in _PLAIN_TYPES else prepare(value)
+    return prepare
 
 
 def copy_create_with_history(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 import orjson
@@ -44,10 +45,15 @@ class MemberFacts:
     strength: float
     ties: list[dict]
 
+    @cached_property
+    def ties_json(self) -> str:
+        """The ties as JSON text, made once for the digest and the write."""
+        return orjson.dumps(self.ties).decode()
+
     @property
     def digest(self) -> str:
         """Equal for equal strength and ties (PortfolioMembership.ties_digest)."""
-        return hashlib.blake2b(orjson.dumps([self.strength, self.ties]), digest_size=16).hexdigest()
+        return hashlib.blake2b(f"{self.strength!r} {self.ties_json}".encode(), digest_size=16).hexdigest()
 
 
 @dataclass

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
-import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -469,11 +468,23 @@ def _lock_portfolio_writes() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PORTFOLIO_WRITE_LOCK])
 
 
+def _commit_without_waiting_for_the_disk() -> None:
+    """The run's one write transaction does not wait for its WAL to reach the disk at commit
+    (PostgreSQL's synchronous_commit, for this transaction only): on 10,000 use cases the wait was a
+    sixth of the run. Nothing is ever half written: if the database server itself crashed within a
+    fraction of a second of the commit, the transaction would be lost whole, the run would stay
+    running and the sweeper would mark it failed, as when a worker dies."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _write_results(run_id: int, *, graph, groups: list[list[int]], threshold: float) -> dict:
     """Match the run's groups with the portfolios and write the result. A run limited to some
     domains decides only for the use cases of those domains: the memberships of others stay as they
     are, and a portfolio with no member in its domains is out of its scope."""
     _lock_portfolio_writes()
+    _commit_without_waiting_for_the_disk()
     live = list(Portfolio.objects.select_for_update().filter(status__in=LIVE_PORTFOLIO_STATUSES).order_by("pk"))
     columns = ("pk", "use_case_id", "portfolio_id", "pinned", "ties_digest", "use_case__domain_id")
     rows = {
@@ -606,9 +617,9 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
             digest = tie.digest
             row = rows.get(use_case_id)
             if row is None:
-                inserts.append((portfolio_id, use_case_id, tie.strength, tie.ties, digest))
+                inserts.append((portfolio_id, use_case_id, tie, digest))
             elif (row[1], row[3]) != (portfolio_id, digest):
-                updates.append((row[0], portfolio_id, tie.strength, tie.ties, digest))
+                updates.append((row[0], portfolio_id, tie, digest))
     deletes = [row[0] for use_case_id, row in rows.items() if row[1] in considered and use_case_id not in seen]
     for start in range(0, len(deletes), WRITE_BATCH_SIZE):
         PortfolioMembership.objects.filter(pk__in=deletes[start : start + WRITE_BATCH_SIZE]).delete()
@@ -620,12 +631,12 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
             PortfolioMembership(
                 pk=row_id,
                 portfolio_id=portfolio_id,
-                strength=strength,
-                ties=ties,
+                strength=tie.strength,
+                ties=tie.ties,
                 ties_digest=digest,
                 updated_at=now,
             )
-            for row_id, portfolio_id, strength, ties, digest in updates
+            for row_id, portfolio_id, tie, digest in updates
         ]
         PortfolioMembership.objects.bulk_update(
             changed, ["portfolio", "strength", "ties", "ties_digest", "updated_at"], batch_size=WRITE_BATCH_SIZE
@@ -633,9 +644,13 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
     PortfolioMembership.objects.bulk_create(
         [
             PortfolioMembership(
-                portfolio_id=portfolio_id, use_case_id=use_case_id, strength=strength, ties=ties, ties_digest=digest
+                portfolio_id=portfolio_id,
+                use_case_id=use_case_id,
+                strength=tie.strength,
+                ties=tie.ties,
+                ties_digest=digest,
             )
-            for portfolio_id, use_case_id, strength, ties, digest in inserts
+            for portfolio_id, use_case_id, tie, digest in inserts
         ],
         batch_size=WRITE_BATCH_SIZE,
     )
@@ -655,8 +670,13 @@ def _memberships_copy(inserts: list, updates: list, *, now) -> None:
             with raw.copy(
                 "COPY portfolio_membership_changes (id, portfolio_id, strength, ties, ties_digest) FROM STDIN"
             ) as copy:
-                for row_id, portfolio_id, strength, ties, digest in updates:
-                    copy.write_row((row_id, portfolio_id, strength, orjson.dumps(ties).decode(), digest))
+                _copy_lines(
+                    copy,
+                    (
+                        f"{row_id}\t{portfolio_id}\t{tie.strength!r}\t{_copy_json(tie.ties_json)}\t{digest}"
+                        for row_id, portfolio_id, tie, digest in updates
+                    ),
+                )
             raw.execute(
                 f"UPDATE {table} AS m SET portfolio_id = c.portfolio_id, strength = c.strength, ties = c.ties, "
                 "ties_digest = c.ties_digest, updated_at = %s FROM portfolio_membership_changes AS c WHERE m.id = c.id",
@@ -666,20 +686,35 @@ def _memberships_copy(inserts: list, updates: list, *, now) -> None:
         if inserts:
             columns = "created_at, updated_at, portfolio_id, use_case_id, pinned, source, strength, ties, ties_digest"
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for portfolio_id, use_case_id, strength, ties, digest in inserts:
-                    copy.write_row(
-                        (
-                            now,
-                            now,
-                            portfolio_id,
-                            use_case_id,
-                            False,
-                            MembershipSource.CLUSTERING,
-                            strength,
-                            orjson.dumps(ties).decode(),
-                            digest,
-                        )
-                    )
+                start = f"{now.isoformat()}\t{now.isoformat()}\t"
+                end = f"\tf\t{MembershipSource.CLUSTERING.value}\t"
+                _copy_lines(
+                    copy,
+                    (
+                        f"{start}{portfolio}\t{use_case}{end}{tie.strength!r}\t{_copy_json(tie.ties_json)}\t{digest}"
+                        for portfolio, use_case, tie, digest in inserts
+                    ),
+                )
+
+
+def _copy_json(text: str) -> str:
+    """JSON text as a field of COPY's text format. JSON text has no raw tab or line break (they are
+    escaped inside strings), so only its backslashes need doubling."""
+    return text.replace("\\", "\\\\") if "\\" in text else text
+
+
+def _copy_lines(copy, lines, *, chunk: int = 10_000) -> None:
+    """Rows already formatted as COPY text lines, sent in chunks: one f-string a row costs a fraction
+    of psycopg's write_row, which dumps value by value. Every value but the JSON is a number, a
+    digest, a constant or an ISO timestamp, none of which COPY would need escaped."""
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= chunk:
+            copy.write("\n".join(batch) + "\n")
+            batch = []
+    if batch:
+        copy.write("\n".join(batch) + "\n")
 
 
 def _portfolio_reference(number: int) -> str:

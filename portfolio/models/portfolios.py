@@ -228,6 +228,10 @@ class PortfolioMembership(TimeStampedModel):
 
     Source = MembershipSource
 
+    # A run writes up to one row per use case in one go: no single-column index on the timestamps
+    # (the API's cursor walks the (updated_at, id) index below; nothing reads by created_at).
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     portfolio = models.ForeignKey(
         Portfolio, verbose_name=_("portfolio"), on_delete=models.CASCADE, related_name="memberships"
     )

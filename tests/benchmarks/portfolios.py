@@ -301,7 +301,7 @@ def stopwatches():
     wrap(services, "_write_results", "match+write: _write_results (all of it)")
     wrap(services, "proposals_match", "match+write: proposals_match")
     wrap(services, "portfolio_facts", "match+write: portfolio_facts (metrics, ties, why)")
-    wrap(services, "bulk_create_with_history", "match+write: new Portfolio rows + history")
+    wrap(services, "copy_create_with_history", "match+write: new Portfolio rows + history (COPY)")
     wrap(services, "bulk_update_with_history", "match+write: kept Portfolio rows + history")
     wrap(services, "_memberships_write", "match+write: memberships (diff, delete, COPY or bulk_create)")
     if not hasattr(services, "_memberships_write"):

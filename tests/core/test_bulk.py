@@ -21,7 +21,7 @@ def portfolios(n: int, offset: int = 0) -> list[Portfolio]:
             name=f"Group {k}: ties, tabs\tand \\ back\nslashes",
             total_benefit=Decimal("1234.50"),
             domains=["Retail", "Données"],
-            explanation={"count": k, "hub": "Adviser \"assist\""},
+            explanation={"count": k, "hub": 'Adviser "assist"'},
             shared_foundations=[{"id": 1, "name": "Lake", "members": 2}],
         )
         for k in range(n)

@@ -84,16 +84,23 @@ def test_a_rerun_rewrites_only_the_members_whose_ties_changed(graph):
     run_clustering()  # nothing changed: no membership is written
     assert dict(PortfolioMembership.objects.values_list("use_case_id", "updated_at")) == written
 
-    # A title a tie shows changes: the members tied to it are rewritten, and only they.
-    renamed = first[0]
-    UseCase.objects.filter(pk=renamed.pk).update(title="Renamed hub")
+    # A title a tie shows changes: the members tied to it are rewritten, and only they (written by
+    # COPY on PostgreSQL: a backslash, a tab, a line break and quotes come back as they were).
+    renamed, title = first[0], 'Renamed \\ hub\twith "quotes"\nand a line'
+    UseCase.objects.filter(pk=renamed.pk).update(title=title)
     run_clustering()
     after = {m.use_case_id: m for m in PortfolioMembership.objects.all()}
     rewritten = {pk for pk, m in after.items() if m.updated_at != written[pk]}
     assert rewritten == set(ids(first[1:]))
     for pk in rewritten:
-        assert any(tie.get("title") == "Renamed hub" for tie in after[pk].ties)
+        assert any(tie.get("title") == title for tie in after[pk].ties)
         assert after[pk].ties_digest != digests[pk]
+
+    # The same through the first write of a membership (the COPY of new rows).
+    PortfolioMembership.objects.all().delete()
+    run_clustering()
+    member = PortfolioMembership.objects.get(use_case=first[1])
+    assert any(tie.get("title") == title for tie in member.ties)
 
 
 def test_a_group_whose_bridge_goes_splits_one_half_keeping_its_identity(graph):
