@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from core.actors import SYSTEM
 from core.models import AuditAction, AuditEvent
-from portfolio import services
 from domains.models import UseCase
+from portfolio import services
 from portfolio.models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
 from portfolio.tasks import execute_clustering_run_task, sweep_clustering_runs_task
 from tests.portfolio.conftest import groups, ids, run_clustering
