@@ -708,6 +708,7 @@ RUN_PAGE_REFRESH_SECONDS = 2
 # The parameters of a run, in the order and with the labels its page shows them.
 RUN_PARAMETER_LABELS = (
     ("resolution", _("resolution")),
+    ("reference_weight", _("weight above which the resolution is scaled")),
     ("seed", _("seed")),
     ("trials", _("trials")),
     ("min_size", _("smallest portfolio")),

@@ -131,7 +131,6 @@ class GraphOptions:
 
 # A link's kind as a small integer in the graph's arrays: its position here.
 LINK_KINDS: tuple[str, ...] = tuple(LinkKind.values)
-_CONFLICT = LINK_KINDS.index(LinkKind.CONFLICTS_WITH)
 
 
 @dataclass
@@ -399,8 +398,9 @@ def graph_build(options: GraphOptions) -> PortfolioGraph:
 
 
 def _canonical(sources: list, targets: list, kinds: list, weights: list) -> tuple:
-    """The pieces joined and sorted by (source, target, kind): the same graph whatever the read order."""
-    if not sources:
+    """The pieces joined and sorted by (source, target, kind): the same graph whatever the read order.
+    Pieces may be empty (a kind whose links all touch use cases the run does not cover)."""
+    if not sum(len(piece) for piece in sources):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.copy(), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.float64)
     source, target = np.concatenate(sources), np.concatenate(targets)

@@ -192,16 +192,17 @@ def network_map(*, actor, domains=None, portfolios=None, foundations: bool = Fal
         if pk in facts and (chosen is None or member_of.get(pk, (None,))[0] in chosen)
     ]
     local = {position: index for index, position in enumerate(shown)}
-    tied = {vertex for edge in graph.edges for vertex in edge if vertex < n}
+    graph_edges, graph_weights = graph.edges, graph.weights  # each built from the arrays once
+    tied = {vertex for edge in graph_edges for vertex in edge if vertex < n}
     hub_users: dict[int, int] = {}
-    for a, b in graph.edges:
+    for a, b in graph_edges:
         if b >= n and a in local:
             hub_users[b] = hub_users.get(b, 0) + 1
     hubs = sorted(hub for hub, users in hub_users.items() if users >= 2)
     for offset, hub in enumerate(hubs):
         local[hub] = len(shown) + offset
     edges, weights = [], []
-    for (a, b), weight in zip(graph.edges, graph.weights, strict=True):
+    for (a, b), weight in zip(graph_edges, graph_weights, strict=True):
         if a in local and b in local:
             edges.append((local[a], local[b]))
             weights.append(weight)

@@ -722,7 +722,8 @@ def _portfolio_reference(number: int) -> str:
 
 
 def _most_moved(lists: dict) -> dict:
-    """The CHANGE_PORTFOLIO_LIMIT portfolios with the most use cases in `lists` (ties: key order)."""
+    """The CHANGE_PORTFOLIO_LIMIT portfolios with the most use cases in `lists` (ties: the key as text,
+    a fixed order whatever the run)."""
     if len(lists) <= CHANGE_PORTFOLIO_LIMIT:
         return lists
     ranked = sorted(lists, key=lambda key: (-len(lists[key]), str(key)))[:CHANGE_PORTFOLIO_LIMIT]

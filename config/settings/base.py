@@ -241,9 +241,10 @@ PORTFOLIO_SAME_DOMAIN_WEIGHT = env.float("PORTFOLIO_SAME_DOMAIN_WEIGHT", default
 PORTFOLIO_RESOLUTION = env.float("PORTFOLIO_RESOLUTION", default=1.0)
 PORTFOLIO_SEED = env.int("PORTFOLIO_SEED", default=42)
 PORTFOLIO_TRIALS = env.int("PORTFOLIO_TRIALS", default=5)
-# Above this total link weight (about as many links of weight 1) the resolution grows in proportion to
-# the weight, so portfolios stay the size they would be in a graph of this weight however large the
-# inventory; below it the resolution is plain modularity's. 0 turns the scaling off (portfolio.clustering).
+# Above this total weight of the graph's ties (links, and use cases' ties to the foundations they share:
+# about as many links of weight 1) the resolution grows in proportion to the weight, so portfolios stay
+# the size they would be in a graph of this weight however large the inventory; below it the resolution
+# is plain modularity's. 0 turns the scaling off (portfolio.clustering).
 PORTFOLIO_RESOLUTION_REFERENCE_WEIGHT = env.float("PORTFOLIO_RESOLUTION_REFERENCE_WEIGHT", default=10_000.0)
 # Groups smaller than this are not proposed; their use cases stay unplaced.
 PORTFOLIO_MIN_SIZE = env.int("PORTFOLIO_MIN_SIZE", default=3)

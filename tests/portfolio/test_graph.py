@@ -171,3 +171,24 @@ def test_the_bulk_reader_and_the_orm_reader_build_the_same_graph(graph, monkeypa
     assert bulk.fingerprint() == orm.fingerprint()
     assert len(bulk.links) == 7 and len(bulk.uses) == 6 and len(bulk.conflicts) == 1
     assert [(i, j) for i, j, _kind, _weight in bulk.links] == sorted((i, j) for i, j, _kind, _weight in bulk.links)
+
+
+def test_links_that_all_touch_uncovered_use_cases_leave_an_empty_graph_not_an_error(graph):
+    """Every conflict (and every link of some kind) may touch a draft or another domain: the pieces
+    read for those kinds are empty, and the graph is still built (a run limited to a domain with no
+    links of its own, while other domains have plenty)."""
+    from tests.factories import DomainFactory
+
+    finance = DomainFactory(slug="finance", name="Finance")
+    lonely = graph.use_cases(2, domain=finance)
+    retail = graph.use_cases(3)
+    draft = graph.use_cases(1, status="draft")[0]
+    graph.chain(retail)
+    graph.link(retail[0], draft, "conflicts_with", 2)
+
+    built = graph_build(GraphOptions.from_settings(domains=["finance"]))
+
+    assert built.node_count == 2 and built.links == [] and built.conflicts == []
+    assert built.to_igraph().ecount() == 0
+    assert graph_build(GraphOptions.from_settings()).conflicts == []  # the draft is not covered
+    assert built.use_case_ids == sorted(u.pk for u in lonely)
