@@ -117,12 +117,11 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
     total += np.bincount(use_position, use_weight, n)
     use_group = position_group[use_position]
     grouped = use_group >= 0
-    pair_keys = np.stack([use_group[grouped], use_foundation[grouped]], axis=1)
-    pairs, pair_of, pair_users = (
-        np.unique(pair_keys, axis=0, return_inverse=True, return_counts=True)
-        if len(pair_keys)
-        else (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    )
+    # (group, foundation) pairs as one integer key: np.unique on rows (axis=0) is several times slower.
+    span = int(use_foundation.max()) + 1 if len(use_foundation) else 1
+    pair_keys = use_group[grouped] * span + use_foundation[grouped]
+    pair_codes, pair_of, pair_users = np.unique(pair_keys, return_inverse=True, return_counts=True)
+    pairs = np.stack([pair_codes // span, pair_codes % span], axis=1)
     shared_with = np.zeros(len(use_position), dtype=np.int64)
     shared_with[grouped] = pair_users[pair_of.reshape(-1)] - 1
     sharing = shared_with > 0

@@ -369,11 +369,12 @@ def networkx_graph(graph):
     return nx_graph
 
 
-def louvain_membership(nx_graph, vertex_count: int, seed: int) -> list[int]:
+def louvain_membership(nx_graph, vertex_count: int, seed: int, resolution: float = 1.0) -> list[int]:
     from networkx.algorithms.community import louvain_communities
 
     membership = [0] * vertex_count
-    for label, community in enumerate(louvain_communities(nx_graph, weight="weight", seed=seed)):
+    communities = louvain_communities(nx_graph, weight="weight", seed=seed, resolution=resolution)
+    for label, community in enumerate(communities):
         for vertex in community:
             membership[vertex] = label
     return membership
@@ -693,13 +694,18 @@ def bench_size(size: int, links: int, args) -> SizeResult:
         built = time.perf_counter() - started
         print(f"  networkx graph built in {built:.1f} s; louvain_communities...", flush=True)
         started = time.perf_counter()
-        membership = louvain_membership(nx_graph, graph.vertex_count, seed=settings.PORTFOLIO_SEED)
+        # At the resolution our run used (scaled with the graph's weight): the same objective.
+        used = partition.resolution
+        membership = louvain_membership(nx_graph, graph.vertex_count, seed=settings.PORTFOLIO_SEED, resolution=used)
         seconds = time.perf_counter() - started
         result.networkx = {
             "seconds": seconds,
             "build": built,
-            "modularity": network.modularity(membership, weights="weight"),
-            "ours_modularity": network.modularity(partition.membership, weights="weight"),
+            "resolution": used,
+            "modularity": network.modularity(membership, weights="weight", resolution=used),
+            "ours_modularity": network.modularity(partition.membership, weights="weight", resolution=used),
+            "standard": network.modularity(membership, weights="weight"),
+            "ours_standard": network.modularity(partition.membership, weights="weight"),
             "ours_cluster": result.components[f"partition_find (trials={trials})"],
             "ours_cluster_1": result.components["partition_find (trials=1)"],
             "communities": len(set(membership)),
@@ -927,17 +933,21 @@ def print_tables(results: list[SizeResult], quality: list, demo: dict | None, ar
         print("| **total (this run)** | " + " | ".join(f"{r.steps_total:.3f} s" for r in results if r.steps) + " |")
 
     print()
-    print("### Against networkx louvain_communities (same weighted graph, same process)")
+    print(
+        "### Against networkx louvain_communities (same weighted graph, same resolution, same process; the target "
+        "is on the clustering, the end-to-end ratio is for information)"
+    )
     print()
     print(
-        f"| use cases | networkx | ours: partition_find (trials={trials}) | ours: end to end | ratio (cluster) | "
-        "ratio (end to end) | target | ratio if trials=1 (cluster) | modularity networkx | modularity ours | "
+        f"| use cases | resolution | networkx | ours: partition_find (trials={trials}) | ours: end to end | "
+        "ratio (cluster) | ratio (end to end) | target | ratio if trials=1 (cluster) | "
+        "modularity at that resolution, networkx / ours | standard modularity, networkx / ours | "
         "communities nx / ours | verdict |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         if r.networkx is None:
-            print(f"| {r.size:,} | skipped | | | | | | | | | | |")
+            print(f"| {r.size:,} | | skipped | | | | | | | | | | |")
             continue
         n = r.networkx
         end = min(r.first.total, r.rerun.total)
@@ -947,15 +957,16 @@ def print_tables(results: list[SizeResult], quality: list, demo: dict | None, ar
         speed_cluster = target is None or ratio_cluster >= target
         quality_ok = n["ours_modularity"] >= n["modularity"] - 1e-9
         notes = [
-            f"speed (end to end) {verdict(speed)}",
-            f"speed (cluster) {verdict(speed_cluster)}",
+            f"speed {verdict(speed_cluster)}",
             f"modularity {verdict(quality_ok)}",
+            f"(end to end {ratio_end:.1f}x{'' if speed else ' is below the target ratio'})",
         ]
         print(
-            f"| {r.size:,} | {n['seconds']:.2f} s | {n['ours_cluster']:.3f} s | {end:.3f} s | {ratio_cluster:.1f}x | "
-            f"{ratio_end:.1f}x | {f'≥ {target:g}x' if target else '-'} | "
-            f"{n['seconds'] / n['ours_cluster_1']:.1f}x | {n['modularity']:.4f} | "
-            f"{n['ours_modularity']:.4f} | {n['communities']:,} / {n['ours_communities']:,} | {'; '.join(notes)} |"
+            f"| {r.size:,} | {n['resolution']:.2f} | {n['seconds']:.2f} s | {n['ours_cluster']:.3f} s | {end:.3f} s | "
+            f"{ratio_cluster:.1f}x | {ratio_end:.1f}x | {f'≥ {target:g}x' if target else '-'} | "
+            f"{n['seconds'] / n['ours_cluster_1']:.1f}x | {n['modularity']:.4f} / {n['ours_modularity']:.4f} | "
+            f"{n['standard']:.4f} / {n['ours_standard']:.4f} | {n['communities']:,} / {n['ours_communities']:,} | "
+            f"{'; '.join(notes)} |"
         )
 
     if quality:
