@@ -614,12 +614,11 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
         for use_case_id in members:
             seen.add(use_case_id)
             tie = member_facts[use_case_id]
-            digest = tie.digest
             row = rows.get(use_case_id)
-            if row is None:
-                inserts.append((portfolio_id, use_case_id, tie, digest))
-            elif (row[1], row[3]) != (portfolio_id, digest):
-                updates.append((row[0], portfolio_id, tie, digest))
+            if row is None:  # its JSON and digest are made while the rows stream to the database
+                inserts.append((portfolio_id, use_case_id, tie))
+            elif (row[1], row[3]) != (portfolio_id, tie.digest):
+                updates.append((row[0], portfolio_id, tie, tie.digest))
     deletes = [row[0] for use_case_id, row in rows.items() if row[1] in considered and use_case_id not in seen]
     for start in range(0, len(deletes), WRITE_BATCH_SIZE):
         PortfolioMembership.objects.filter(pk__in=deletes[start : start + WRITE_BATCH_SIZE]).delete()
@@ -648,9 +647,9 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
                 use_case_id=use_case_id,
                 strength=tie.strength,
                 ties=tie.ties,
-                ties_digest=digest,
+                ties_digest=tie.digest,
             )
-            for portfolio_id, use_case_id, tie, digest in inserts
+            for portfolio_id, use_case_id, tie in inserts
         ],
         batch_size=WRITE_BATCH_SIZE,
     )
@@ -691,8 +690,8 @@ def _memberships_copy(inserts: list, updates: list, *, now) -> None:
                 _copy_lines(
                     copy,
                     (
-                        f"{start}{portfolio}\t{use_case}{end}{tie.strength!r}\t{_copy_json(tie.ties_json)}\t{digest}"
-                        for portfolio, use_case, tie, digest in inserts
+                        f"{start}{portfolio}\t{use_case}{end}{tie.strength!r}\t{_copy_json(tie.ties_json)}\t{tie.digest}"
+                        for portfolio, use_case, tie in inserts
                     ),
                 )
 

@@ -646,6 +646,7 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("password_reset_complete", "GET the 'password changed' page"): Ask("get", url("password_reset_complete")),
     ("set_language", "POST French"): Ask("post", url("set_language"), body(language="fr", next="/")),
     ("healthz", "GET"): Ask("get", url("healthz")),
+    ("favicon", "GET"): Ask("get", url("favicon")),
     ("api-schema", "GET the OpenAPI schema"): Ask("get", url("api-schema"), api=True),
     ("api-docs", "GET the API docs page"): Ask("get", url("api-docs"), api=True),
     ("api:api-root", "GET the API root"): Ask("get", url("api:api-root"), api=True),
