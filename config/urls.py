@@ -7,6 +7,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from .health import healthz
 
+
+class FaviconRedirect(RedirectView):
+    """The icon's URL is looked up per request: with the manifest storage of production it exists
+    only after collectstatic, which runs after this module is first imported."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("web/favicon.svg")
+
+
 admin.site.site_header = _("AI Portfolio - Steering committee")
 admin.site.site_title = _("AI Portfolio")
 admin.site.index_title = _("Portfolio administration")
@@ -15,7 +26,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask every page's origin for /favicon.ico; pages that declare no icon (the admin, the API's
     # browsable pages) get the team site's instead of a 404 in the console.
-    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True), name="favicon"),
+    path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
