@@ -31,7 +31,7 @@ def copy_create(model: type[models.Model], objs: list[models.Model]) -> list[mod
     fields = list(meta.concrete_fields)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if meta.pk.primary_key and isinstance(meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
+        if isinstance(meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
             missing = [obj for obj in objs if obj.pk is None]
             if missing:
                 cursor.execute(
@@ -52,20 +52,16 @@ def copy_create(model: type[models.Model], objs: list[models.Model]) -> list[mod
 
 
 # Fields whose Python value psycopg sends as it is (Django's preparation only converts types these
-# already have): checking the type is a tenth of the cost of get_db_prep_save.
+# already have): checking the type is a tenth of the cost of get_db_prep_save. IntegerField covers
+# the big, small, positive and auto integer fields, which all derive from it.
 _PLAIN_FIELDS = (
     models.CharField,
     models.TextField,
     models.IntegerField,
-    models.BigIntegerField,
-    models.SmallIntegerField,
     models.BooleanField,
     models.FloatField,
     models.DecimalField,
     models.ForeignKey,
-    models.AutoField,
-    models.BigAutoField,
-    models.SmallAutoField,
 )
 _PLAIN_TYPES = (str, int, bool, float, Decimal)
 

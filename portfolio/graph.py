@@ -228,10 +228,9 @@ class PortfolioGraph:
         first, second, weights = self.edge_arrays()
         low, high = np.minimum(first, second), np.maximum(first, second)
         keep = low != high  # a use case linked to itself pulls nothing
-        pair = low[keep] * max(self.vertex_count, 1) + high[keep]
-        pairs, where = np.unique(pair, return_inverse=True)
-        summed = np.bincount(where.reshape(-1), weights[keep], len(pairs))
         vertices = max(self.vertex_count, 1)
+        pairs, where = np.unique(low[keep] * vertices + high[keep], return_inverse=True)
+        summed = np.bincount(where.reshape(-1), weights[keep], len(pairs))
         # Two flat lists zipped: a third of the time of an (m, 2) array's tolist().
         edges = list(zip((pairs // vertices).tolist(), (pairs % vertices).tolist(), strict=True))
         graph = igraph.Graph(n=self.vertex_count, edges=edges, directed=False)

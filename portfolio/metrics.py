@@ -50,7 +50,7 @@ class MemberFacts:
         """The ties as JSON text, made once for the digest and the write."""
         return orjson.dumps(self.ties).decode()
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """Equal for equal strength and ties (PortfolioMembership.ties_digest)."""
         return hashlib.blake2b(f"{self.strength!r} {self.ties_json}".encode(), digest_size=16).hexdigest()

@@ -618,7 +618,7 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
             if row is None:  # its JSON and digest are made while the rows stream to the database
                 inserts.append((portfolio_id, use_case_id, tie))
             elif (row[1], row[3]) != (portfolio_id, tie.digest):
-                updates.append((row[0], portfolio_id, tie, tie.digest))
+                updates.append((row[0], portfolio_id, tie))
     deletes = [row[0] for use_case_id, row in rows.items() if row[1] in considered and use_case_id not in seen]
     for start in range(0, len(deletes), WRITE_BATCH_SIZE):
         PortfolioMembership.objects.filter(pk__in=deletes[start : start + WRITE_BATCH_SIZE]).delete()
@@ -632,10 +632,10 @@ def _memberships_write(rows: dict, final: dict, facts: dict, key_to_id: dict, *,
                 portfolio_id=portfolio_id,
                 strength=tie.strength,
                 ties=tie.ties,
-                ties_digest=digest,
+                ties_digest=tie.digest,
                 updated_at=now,
             )
-            for row_id, portfolio_id, tie, digest in updates
+            for row_id, portfolio_id, tie in updates
         ]
         PortfolioMembership.objects.bulk_update(
             changed, ["portfolio", "strength", "ties", "ties_digest", "updated_at"], batch_size=WRITE_BATCH_SIZE
@@ -672,8 +672,8 @@ def _memberships_copy(inserts: list, updates: list, *, now) -> None:
                 _copy_lines(
                     copy,
                     (
-                        f"{row_id}\t{portfolio_id}\t{tie.strength!r}\t{_copy_json(tie.ties_json)}\t{digest}"
-                        for row_id, portfolio_id, tie, digest in updates
+                        f"{row_id}\t{portfolio_id}\t{tie.strength!r}\t{_copy_json(tie.ties_json)}\t{tie.digest}"
+                        for row_id, portfolio_id, tie in updates
                     ),
                 )
             raw.execute(
