@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
 from core.actors import is_system
 from core.exceptions import ChangedMeanwhile
 
 from .choices import Status
-from .models import USE_CASE_CONTENT_FIELDS, UseCase
+from .models import USE_CASE_CONTENT_FIELDS, Foundation, UseCase, UseCaseFoundation
 
 # Granted to the committee (governance/rules.py) and to superusers: see other teams' drafts.
 VIEW_ALL_DRAFTS = "domains.view_all_drafts"
@@ -33,9 +35,9 @@ def sees_every_use_case(actor) -> bool:
     return is_system(actor) or (actor is not None and actor.is_authenticated and actor.has_perm(VIEW_ALL_DRAFTS))
 
 
-def shared_filter() -> Q:
-    """The use cases anyone may see."""
-    return ~Q(status__in=_NOT_SHARED)
+def shared_filter(prefix: str = "") -> Q:
+    """The use cases anyone may see (`prefix`: the path to the use case, e.g. "use_case__")."""
+    return ~Q(**{f"{prefix}status__in": _NOT_SHARED})
 
 
 def use_case_visibility_filter(actor) -> Q | None:
@@ -129,3 +131,76 @@ def edit_conflict(use_case: UseCase, expected_version: int) -> ChangedMeanwhile:
             "current_values": {name: since.current[name] for name in since.fields},
         },
     )
+
+
+# Foundations: what each one unlocks ----------------------------------------------------------------
+
+# A foundation is reused by the use cases that build on it and are still going somewhere: shared, and
+# neither rejected nor retired. Held back: those not yet in delivery while the foundation is not ready.
+_REUSING_STATUSES = frozenset(Status.values) - _NOT_SHARED - {Status.REJECTED, Status.RETIRED}
+_WAITING_STATUSES = frozenset(
+    {Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED, Status.ON_HOLD}
+)
+
+
+@dataclass
+class FoundationImpact:
+    foundation: Foundation
+    by_status: dict[str, int]
+    reuse_count: int
+    benefit_enabled: Decimal
+    held_back: list[UseCase]
+
+    @property
+    def is_low_readiness(self) -> bool:
+        return bool(self.held_back) or self.foundation.readiness <= settings.FOUNDATION_LOW_READINESS
+
+    @property
+    def unlocked(self) -> int:
+        return sum(self.by_status.values())
+
+
+def foundation_impact(*, foundations: QuerySet[Foundation] | None = None) -> list[FoundationImpact]:
+    """For each foundation: the shared use cases building on it, by status; how many reuse it; the
+    estimated annual benefit of those (each use case's whole benefit: a foundation enables it); and,
+    while its readiness is at or below FOUNDATION_LOW_READINESS, the use cases it holds back (not yet in
+    delivery). Ranked by benefit enabled, then reuse. Three queries whatever the number of rows."""
+    foundations = list(
+        (foundations if foundations is not None else Foundation.objects.all()).select_related("owner_team")
+    )
+    ids = [f.pk for f in foundations]
+    by_status: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    benefit: dict[int, Decimal] = dict.fromkeys(ids, Decimal(0))
+    reuse: dict[int, int] = dict.fromkeys(ids, 0)
+    rows = (
+        UseCaseFoundation.objects.filter(foundation_id__in=ids)
+        .filter(shared_filter(prefix="use_case__"))
+        .values("foundation_id", "use_case__status")
+        .annotate(count=Count("use_case_id"), benefit=Sum("use_case__estimated_annual_benefit"))
+    )
+    for row in rows:
+        status = row["use_case__status"]
+        by_status[row["foundation_id"]][status] = row["count"]
+        if status in _REUSING_STATUSES:
+            reuse[row["foundation_id"]] += row["count"]
+            benefit[row["foundation_id"]] += row["benefit"] or 0
+    low = [f.pk for f in foundations if f.readiness <= settings.FOUNDATION_LOW_READINESS]
+    held: dict[int, list[UseCase]] = {pk: [] for pk in ids}
+    if low:
+        for usage in (
+            UseCaseFoundation.objects.filter(foundation_id__in=low, use_case__status__in=_WAITING_STATUSES)
+            .select_related("use_case")
+            .order_by("use_case__reference")
+        ):
+            held[usage.foundation_id].append(usage.use_case)
+    result = [
+        FoundationImpact(
+            foundation=f,
+            by_status={s: by_status[f.pk][s] for s in Status.values if s in by_status[f.pk]},
+            reuse_count=reuse[f.pk],
+            benefit_enabled=benefit[f.pk],
+            held_back=held[f.pk],
+        )
+        for f in foundations
+    ]
+    return sorted(result, key=lambda r: (-r.benefit_enabled, -r.reuse_count, r.foundation.name))

@@ -44,6 +44,7 @@ class NotificationKind(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     VOTE_REMINDER = "vote_reminder", _("Vote reminder before a meeting")
     REVIEW_OVERDUE = "review_overdue", _("Use cases waiting in review")
+    SIDE_EFFECTS_STALE = "side_effects_stale", _("Side effects not reviewed")
 
 
 class NotificationStatus(models.TextChoices):
@@ -51,3 +52,71 @@ class NotificationStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+# Impact: success measures and side effects --------------------------------------------------------
+
+
+class KpiCategory(models.TextChoices):
+    """What a success measure says about a use case. The article's point: efficiency is one of five,
+    growth, engagement and lasting results are what a transformation is judged on."""
+
+    EFFICIENCY = "efficiency", _("Efficiency")
+    GROWTH = "growth", _("Growth")
+    ENGAGEMENT = "engagement", _("Engagement")
+    LASTING_RESULTS = "lasting_results", _("Lasting results")
+    RISK = "risk", _("Risk")
+
+
+class KpiDirection(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class KpiFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class MeasurementSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    API = "api", _("Pushed through the API")
+    IMPORT = "import", _("Imported")
+
+
+class KpiProgress(models.TextChoices):
+    """Where a measure stands against its target (governance.selectors.kpi_progress says how)."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_DATA = "no_data", _("No measurement yet")
+
+
+class SideEffectKind(models.TextChoices):
+    ANTICIPATED = "anticipated", _("Anticipated")
+    OBSERVED = "observed", _("Observed")
+
+
+class SideEffectCategory(models.TextChoices):
+    WORKFORCE = "workforce", _("Workforce")
+    CUSTOMER = "customer", _("Customer")
+    ETHICS_FAIRNESS = "ethics_fairness", _("Ethics and fairness")
+    REGULATORY = "regulatory", _("Regulatory")
+    OPERATIONAL = "operational", _("Operational")
+    ENVIRONMENTAL = "environmental", _("Environmental")
+    REPUTATION = "reputation", _("Reputation")
+
+
+class SideEffectStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MITIGATING = "mitigating", _("Being mitigated")
+    MITIGATED = "mitigated", _("Mitigated")
+    ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed")
+
+
+# Side effects still to watch: the stale-review reminder and the heat map's "live" view read these.
+LIVE_SIDE_EFFECT_STATUSES = frozenset({SideEffectStatus.OPEN, SideEffectStatus.MITIGATING, SideEffectStatus.ACCEPTED})

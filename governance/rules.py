@@ -87,3 +87,37 @@ def membership_change_refusal(actor, committee, *, user, roles: set[str]) -> str
             "committee": committee
         }
     return None
+
+
+# Impact: success measures, measurements and side effects --------------------------------------------
+# A use case's team records its success measures and side effects, and so does the committee that
+# reviews it (or an administrator, or the system for imports). Measurements may also come from the
+# measure's owner and from a data team's account holding the model permission
+# governance.add_kpimeasurement (a BI pipeline pushing values through the API).
+
+
+def impact_refusal(actor, use_case) -> str | None:
+    """Why this actor may not change the success measures or side effects of this use case."""
+    from domains.choices import Status
+
+    if _is_administrator(actor):
+        return None
+    if not is_person(actor):
+        return gettext("Sign in to do this.")
+    if not (is_team_member(actor, use_case) or is_committee_member(actor, use_case)):
+        return gettext(
+            "Only the team that owns %(reference)s or its committee may change its success measures and side effects."
+        ) % {"reference": use_case.reference}
+    if use_case.status == Status.DISCARDED:
+        return gettext("%(reference)s was discarded: its record is closed.") % {"reference": use_case.reference}
+    return None
+
+
+def measurement_refusal(actor, kpi) -> str | None:
+    """Why this actor may not record measurements of this measure."""
+    refusal = impact_refusal(actor, kpi.use_case)
+    if refusal is None or not is_person(actor) or kpi.use_case.status == "discarded":
+        return refusal
+    if kpi.owner_id == actor.pk or actor.has_perm("governance.add_kpimeasurement"):
+        return None
+    return refusal

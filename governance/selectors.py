@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -18,8 +19,26 @@ from domains.models import Foundation, UseCase, User
 from domains.selectors import TEAM_PRIVATE_STATUSES, is_shared, shared_filter
 from portfolio.choices import LinkKind
 
-from .choices import COUNTED_VOTE_CHOICES, MemberRole, VoteChoice
-from .models import ChangeRequest, Committee, CommitteeMembership, Decision, ReviewRound, Vote
+from .choices import (
+    COUNTED_VOTE_CHOICES,
+    LIVE_SIDE_EFFECT_STATUSES,
+    KpiCategory,
+    KpiDirection,
+    KpiProgress,
+    MemberRole,
+    VoteChoice,
+)
+from .models import (
+    ChangeRequest,
+    Committee,
+    CommitteeMembership,
+    Decision,
+    Kpi,
+    KpiMeasurement,
+    ReviewRound,
+    SideEffect,
+    Vote,
+)
 
 _COMMITTEE_CACHE_ATTR = "_governance_committee"
 
@@ -53,6 +72,10 @@ _COMMITTEE_ADMIN_EXCLUDED = (
     "add_portfoliomembership",
     "change_portfoliomembership",
     "delete_portfoliomembership",
+    # The weekly snapshots are the system's record of the dashboard's figures.
+    "add_impactsnapshot",
+    "change_impactsnapshot",
+    "delete_impactsnapshot",
 )
 
 
@@ -697,3 +720,195 @@ TIMELINE_KIND_LABELS = {
     TimelineKind.LINK: pgettext_lazy("timeline", "Link"),
     TimelineKind.EVENT: pgettext_lazy("timeline", "Event"),
 }
+
+
+# Impact: success measures, their progress and roll-ups, side effects ----------------------------------
+
+# Live use cases: in delivery or scaled. Their side effects are watched (the stale-review reminder).
+LIVE_USE_CASE_STATUSES = (Status.IN_DELIVERY, Status.SCALED)
+
+
+@dataclass(frozen=True)
+class KpiProgressResult:
+    """Where a measure stands. `progress` is the share of the way from baseline to target covered by
+    the latest value (0: at the baseline, 1: target reached, negative: worse than the baseline);
+    `expected` the share of its time already elapsed, when it has a target date."""
+
+    status: str
+    progress: float | None
+    expected: float | None
+    latest: Decimal | None
+    latest_date: datetime.date | None
+    gain: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return str(KpiProgress(self.status).label)
+
+
+def kpi_progress_of(
+    kpi: Kpi,
+    *,
+    latest: Decimal | None,
+    latest_date: datetime.date | None,
+    previous: Decimal | None,
+    first_date: datetime.date | None,
+    today: datetime.date,
+    tolerance: float,
+) -> KpiProgressResult:
+    """The rule, on known values (tests/governance/test_impact_progress.py):
+    - no measurement, or no baseline or no target: no data;
+    - target reached (progress >= 1): on track;
+    - worse than the baseline (progress < 0): off track;
+    - with a target date: on track while the progress is at most `tolerance` behind the share of the time
+      elapsed since the first measurement (or the measure's creation), at risk down to half of that share,
+      off track below;
+    - without a target date: on track while the latest value moved towards the target since the
+      previous one (or it is the first), at risk when it stalled or went back."""
+    gain = None
+    if latest is not None and kpi.baseline is not None:
+        gain = latest - kpi.baseline if kpi.direction == KpiDirection.HIGHER else kpi.baseline - latest
+    if latest is None or kpi.baseline is None or kpi.target is None or kpi.target == kpi.baseline:
+        return KpiProgressResult(KpiProgress.NO_DATA, None, None, latest, latest_date, gain)
+    progress = float((latest - kpi.baseline) / (kpi.target - kpi.baseline))
+    expected = None
+    if kpi.target_date is not None:
+        start = min(first_date or today, kpi.created_at.date() if kpi.created_at else today)
+        span = (kpi.target_date - start).days
+        elapsed = (min(latest_date or today, kpi.target_date) - start).days
+        expected = 1.0 if span <= 0 else max(0.0, min(1.0, elapsed / span))
+    if progress >= 1:
+        status = KpiProgress.ON_TRACK
+    elif progress < 0:
+        status = KpiProgress.OFF_TRACK
+    elif expected is not None:
+        if progress >= expected - tolerance:
+            status = KpiProgress.ON_TRACK
+        elif progress >= expected / 2:
+            status = KpiProgress.AT_RISK
+        else:
+            status = KpiProgress.OFF_TRACK
+    elif previous is None:
+        status = KpiProgress.ON_TRACK
+    else:
+        better = latest > previous if kpi.direction == KpiDirection.HIGHER else latest < previous
+        status = KpiProgress.ON_TRACK if better else KpiProgress.AT_RISK
+    return KpiProgressResult(status, progress, expected, latest, latest_date, gain)
+
+
+def _latest_measurements():
+    latest = KpiMeasurement.objects.filter(kpi=OuterRef("pk")).order_by("-date")
+    return {
+        "latest_value": Subquery(latest.values("value")[:1]),
+        "latest_date": Subquery(latest.values("date")[:1]),
+        "previous_value": Subquery(latest.values("value")[1:2]),
+        "first_date": Subquery(KpiMeasurement.objects.filter(kpi=OuterRef("pk")).order_by("date").values("date")[:1]),
+    }
+
+
+def kpis_with_progress(*, queryset: QuerySet[Kpi] | None = None, today: datetime.date | None = None) -> list[Kpi]:
+    """The measures of `queryset` (all by default), each with `.progress` (KpiProgressResult); one query."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    tolerance = settings.GOVERNANCE_KPI_TOLERANCE
+    kpis = list((queryset if queryset is not None else Kpi.objects.all()).annotate(**_latest_measurements()))
+    for kpi in kpis:
+        kpi.progress = kpi_progress_of(
+            kpi,
+            latest=kpi.latest_value,
+            latest_date=kpi.latest_date,
+            previous=kpi.previous_value,
+            first_date=kpi.first_date,
+            today=today,
+            tolerance=tolerance,
+        )
+    return kpis
+
+
+@dataclass
+class ImpactRollup:
+    """Progress of the measures of a group of use cases (a domain, a portfolio): how many are on track,
+    at risk, off track or not yet measured, per category; and, for the use cases whose measures count
+    money, the estimated annual benefit beside the benefit realised (the gain of those measures)."""
+
+    key: Any
+    label: str
+    use_cases: int = 0
+    kpis: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KpiProgress.values, 0))
+    by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KpiCategory.values, 0))
+    estimated_benefit: Decimal = Decimal(0)
+    realised_benefit: Decimal = Decimal(0)
+
+    @property
+    def on_track_share(self) -> float | None:
+        measured = self.kpis - self.by_status[KpiProgress.NO_DATA]
+        return self.by_status[KpiProgress.ON_TRACK] / measured if measured else None
+
+
+def impact_rollup(
+    *, by: str, use_cases: QuerySet[UseCase] | None = None, today: datetime.date | None = None
+) -> list[ImpactRollup]:
+    """The measures of `use_cases` (every shared use case by default) rolled up `by` "domain" or
+    "portfolio" (its live portfolio; use cases in none are left out), largest group first. Two queries."""
+    from portfolio.models import PortfolioMembership
+
+    if by not in ("domain", "portfolio"):
+        raise ValueError(f"impact_rollup by domain or portfolio, not {by!r}")
+    scope = use_cases if use_cases is not None else UseCase.objects.filter(shared_filter())
+    kpis = kpis_with_progress(
+        queryset=Kpi.objects.filter(use_case__in=scope.values("pk")).select_related("use_case__domain"), today=today
+    )
+    if by == "domain":
+        group_of = {kpi.use_case_id: (kpi.use_case.domain_id, str(kpi.use_case.domain)) for kpi in kpis}
+    else:
+        group_of = {
+            use_case_id: (portfolio_id, f"{reference} {name}")
+            for use_case_id, portfolio_id, reference, name in PortfolioMembership.objects.filter(
+                use_case_id__in={kpi.use_case_id for kpi in kpis}
+            ).values_list("use_case_id", "portfolio_id", "portfolio__reference", "portfolio__name")
+        }
+    groups: dict[Any, ImpactRollup] = {}
+    counted_use_cases: set[int] = set()
+    monetary_use_cases: dict[int, Decimal | None] = {}
+    for kpi in kpis:
+        group = group_of.get(kpi.use_case_id)
+        if group is None:
+            continue
+        rollup = groups.setdefault(group[0], ImpactRollup(key=group[0], label=group[1]))
+        if kpi.use_case_id not in counted_use_cases:
+            counted_use_cases.add(kpi.use_case_id)
+            rollup.use_cases += 1
+        rollup.kpis += 1
+        rollup.by_status[kpi.progress.status] += 1
+        rollup.by_category[kpi.category] += 1
+        if kpi.is_monetary:
+            if kpi.use_case_id not in monetary_use_cases:
+                monetary_use_cases[kpi.use_case_id] = kpi.use_case.estimated_annual_benefit
+                rollup.estimated_benefit += kpi.use_case.estimated_annual_benefit or 0
+            if kpi.progress.gain is not None:
+                rollup.realised_benefit += kpi.progress.gain
+    return sorted(groups.values(), key=lambda r: (-r.use_cases, r.label))
+
+
+def use_cases_with_stale_side_effects(
+    *, days: int, today: datetime.date | None = None
+) -> list[tuple[UseCase, datetime.date | None]]:
+    """Live use cases (in delivery or scaled) with a live side effect not reviewed for `days` days (or
+    never), each with its oldest review date (None: never reviewed), the oldest first."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=days)
+    rows = (
+        SideEffect.objects.filter(use_case__status__in=LIVE_USE_CASE_STATUSES, status__in=LIVE_SIDE_EFFECT_STATUSES)
+        .values("use_case_id")
+        .annotate(oldest=Min("last_reviewed_on"), never=Count("pk", filter=Q(last_reviewed_on__isnull=True)))
+        .filter(Q(never__gt=0) | Q(oldest__lt=cutoff))
+    )
+    oldest = {row["use_case_id"]: (None if row["never"] else row["oldest"]) for row in rows}
+    use_cases = UseCase.objects.filter(pk__in=list(oldest)).select_related("domain", "team", "owner")
+    result = [(use_case, oldest[use_case.pk]) for use_case in use_cases]
+    return sorted(result, key=lambda pair: (pair[1] or datetime.date.min, pair[0].pk))

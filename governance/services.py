@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
@@ -20,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -30,13 +32,16 @@ from core.exceptions import BusinessRuleError
 from core.limits import check_text_limits
 from core.models import AuditAction
 from core.services import audit_record
-from domains.choices import Status
+from domains.choices import EDITABLE_STATUSES, Status
 from domains.models import UseCase, User
 
 from .choices import (
+    LIVE_SIDE_EFFECT_STATUSES,
     VOTE_CHOICES_NEEDING_COMMENT,
     VOTING_ROLES,
     DecisionOutcome,
+    KpiCategory,
+    MeasurementSource,
     MemberRole,
     NotificationKind,
     NotificationStatus,
@@ -50,12 +55,22 @@ from .models import (
     Committee,
     CommitteeMembership,
     Decision,
+    Kpi,
+    KpiMeasurement,
     Meeting,
     Notification,
     ReviewRound,
+    SideEffect,
     Vote,
 )
-from .rules import committee_management_refusal, is_team_member, membership_change_refusal
+from .models.impact import MEASUREMENT_DECIMALS, MEASUREMENT_DIGITS
+from .rules import (
+    committee_management_refusal,
+    impact_refusal,
+    is_team_member,
+    measurement_refusal,
+    membership_change_refusal,
+)
 from .selectors import active_membership, committee_for, committee_members
 from .workflow import (
     TRANSITIONS,
@@ -791,3 +806,453 @@ def committee_membership_update(
         data={"membership": locked.pk, "user": locked.user.get_username(), "changes": changes},
     )
     return locked
+
+
+# Impact: success measures, measurements, side effects ----------------------------------------------
+
+KPI_EDITABLE_FIELDS = (
+    "name",
+    "category",
+    "unit",
+    "is_monetary",
+    "baseline",
+    "target",
+    "target_date",
+    "direction",
+    "frequency",
+    "owner",
+)
+SIDE_EFFECT_EDITABLE_FIELDS = (
+    "kind",
+    "category",
+    "title",
+    "description",
+    "likelihood",
+    "severity",
+    "mitigation",
+    "owner",
+    "status",
+    "last_reviewed_on",
+    "kpi",
+)
+# One push of measurements holds at most this many rows (the API's array limit is the same).
+MEASUREMENTS_MAX_ROWS = 1_000
+
+
+def _lock_use_case_for_impact(actor, use_case: UseCase) -> UseCase:
+    locked = _lock(use_case)
+    _require(impact_refusal(actor, locked))
+    return locked
+
+
+def _audit_fields(instance, names) -> dict:
+    return {name: audit_value(getattr(instance, name)) for name in names if name not in ("description", "mitigation")}
+
+
+@transaction.atomic
+def kpi_create(*, actor: Actor, use_case: UseCase, data: dict[str, Any]) -> Kpi:
+    """Add a success measure to a use case (its team or its committee)."""
+    require_actor(actor)
+    refuse_unknown_fields(data, KPI_EDITABLE_FIELDS)
+    locked = _lock_use_case_for_impact(actor, use_case)
+    kpi = Kpi(use_case=locked, **data)
+    _save_checked(kpi)
+    audit_record(actor=actor, action=AuditAction.KPI_CREATED, target=kpi, data=_audit_fields(kpi, KPI_EDITABLE_FIELDS))
+    return kpi
+
+
+@transaction.atomic
+def kpi_update(*, actor: Actor, kpi: Kpi, data: dict[str, Any]) -> Kpi:
+    require_actor(actor)
+    refuse_unknown_fields(data, KPI_EDITABLE_FIELDS)
+    _lock_use_case_for_impact(actor, kpi.use_case)
+    locked = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    changes = apply_changes(locked, data, KPI_EDITABLE_FIELDS)
+    if not changes:
+        return locked
+    _save_checked(locked)
+    audit_record(actor=actor, action=AuditAction.KPI_UPDATED, target=locked, data={"changes": changes})
+    return locked
+
+
+@transaction.atomic
+def kpi_delete(*, actor: Actor, kpi: Kpi) -> None:
+    """Remove a success measure and its measurements. The last measure outside efficiency of a use
+    case past its submission is kept: the committee approved it on that promise."""
+    require_actor(actor)
+    use_case = _lock_use_case_for_impact(actor, kpi.use_case)
+    locked = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    if (
+        settings.GOVERNANCE_SUBMISSION_REQUIRES_OUTCOME_KPI
+        and use_case.status not in EDITABLE_STATUSES
+        and locked.category != KpiCategory.EFFICIENCY
+        and not use_case.kpis.exclude(category=KpiCategory.EFFICIENCY).exclude(pk=locked.pk).exists()
+    ):
+        raise BusinessRuleError(
+            gettext(
+                "%(measure)s is the last success measure of %(reference)s beyond efficiency: add another growth, "
+                "engagement, lasting-results or risk measure before removing it."
+            )
+            % {"measure": locked.name, "reference": use_case.reference},
+            code="last_outcome_kpi",
+        )
+    measurements = locked.measurements.count()
+    audit_record(
+        actor=actor,
+        action=AuditAction.KPI_DELETED,
+        target=locked,
+        data={**_audit_fields(locked, ("name", "category")), "measurements": measurements},
+    )
+    locked.delete()
+
+
+@dataclass(frozen=True)
+class MeasurementsRecorded:
+    created: int
+    updated: int
+    unchanged: int
+    measurements: list[KpiMeasurement]
+
+
+class MeasurementRowsInvalid(BusinessRuleError):
+    """Rows of a push were refused; `details["errors"]` lists each one: row (from 1), field, message."""
+
+    def __init__(self, errors: list[dict]):
+        first = errors[0]
+        super().__init__(
+            gettext("%(count)d row(s) refused, nothing recorded. Row %(row)s, %(field)s: %(message)s")
+            % {"count": len({e["row"] for e in errors}), **first},
+            code="invalid_rows",
+            details={"errors": errors},
+        )
+
+
+def _measurement_errors(position: int, row, today: datetime.date) -> tuple[dict | None, list[dict]]:
+    """A row of a push cleaned ({date, value, note}), or the errors that name its fields."""
+    errors = []
+
+    def refuse(field, message):
+        errors.append({"row": position, "field": field, "message": str(message)})
+
+    if not isinstance(row, dict):
+        refuse("row", gettext("Each row is an object with a date and a value."))
+        return None, errors
+    unknown = sorted(set(row) - {"date", "value", "note"})
+    for name in unknown:
+        refuse(name, gettext("Unknown field: each row has a date, a value and an optional note."))
+    date = row.get("date")
+    if isinstance(date, str) and not date.strip():
+        date = None
+    if isinstance(date, str):
+        try:
+            date = datetime.date.fromisoformat(date.strip())
+        except ValueError:
+            refuse("date", gettext("Not a date: use the form YYYY-MM-DD."))
+            date = None
+    elif isinstance(date, datetime.datetime) or not isinstance(date, datetime.date):
+        refuse(
+            "date",
+            gettext("A date is required, in the form YYYY-MM-DD.")
+            if date in (None, "")
+            else gettext("Not a date: use the form YYYY-MM-DD."),
+        )
+        date = None
+    if date is not None and date > today:
+        refuse(
+            "date",
+            gettext("%(date)s is in the future: a measurement records what was observed.") % {"date": date.isoformat()},
+        )
+    value = row.get("value")
+    if value is None or value == "" or isinstance(value, bool):
+        refuse("value", gettext("A value is required."))
+        value = None
+    else:
+        try:
+            value = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            refuse("value", gettext("Not a number."))
+            value = None
+        else:
+            if not value.is_finite():
+                refuse("value", gettext("Not a number."))
+                value = None
+            elif abs(value) >= Decimal(10) ** (MEASUREMENT_DIGITS - MEASUREMENT_DECIMALS):
+                refuse(
+                    "value",
+                    gettext("Too large: at most %(digits)d digits before the decimal point.")
+                    % {"digits": MEASUREMENT_DIGITS - MEASUREMENT_DECIMALS},
+                )
+                value = None
+            else:
+                value = value.quantize(Decimal(1).scaleb(-MEASUREMENT_DECIMALS), rounding=ROUND_HALF_EVEN)
+    note = row.get("note", "")
+    if note is None:
+        note = ""
+    if not isinstance(note, str):
+        refuse("note", gettext("The note is text."))
+        note = ""
+    elif len(note) > KpiMeasurement._meta.get_field("note").max_length:
+        refuse(
+            "note",
+            gettext("At most %(max)d characters (it has %(length)d).")
+            % {"max": KpiMeasurement._meta.get_field("note").max_length, "length": len(note)},
+        )
+    if errors:
+        return None, errors
+    return {"date": date, "value": value, "note": note.strip()}, []
+
+
+@transaction.atomic
+def kpi_measurements_record(
+    *, actor: Actor, kpi: Kpi, rows: Iterable[dict], source: str = MeasurementSource.MANUAL
+) -> MeasurementsRecorded:
+    """Record values of a measure, one per date: a date already measured is updated, so pushing the
+    same rows twice leaves one row per date (idempotent). All or nothing: one bad row (its row number
+    from 1, its field and why in the error) and nothing is written."""
+    require_actor(actor)
+    rows = list(rows)
+    source = MeasurementSource(source)  # an unknown source is a programming error (ValueError)
+    if not rows:
+        raise BusinessRuleError(
+            gettext("No measurements given: send at least one row with a date and a value."), code="empty"
+        )
+    if len(rows) > MEASUREMENTS_MAX_ROWS:
+        raise BusinessRuleError(
+            gettext("%(count)d rows in one push: at most %(max)d, send the rest in another.")
+            % {"count": len(rows), "max": MEASUREMENTS_MAX_ROWS},
+            code="too_many_rows",
+        )
+    use_case = _lock(kpi.use_case)
+    locked = Kpi.objects.select_for_update().select_related("use_case").get(pk=kpi.pk)
+    locked.use_case = use_case
+    _require(measurement_refusal(actor, locked))
+    today = timezone.localdate()
+    cleaned, errors, seen = [], [], {}
+    for position, row in enumerate(rows, start=1):
+        values, row_errors = _measurement_errors(position, row, today)
+        errors.extend(row_errors)
+        if values is None:
+            continue
+        if values["date"] in seen:
+            errors.append(
+                {
+                    "row": position,
+                    "field": "date",
+                    "message": gettext("%(date)s is already given in row %(first)d: one value per date.")
+                    % {"date": values["date"].isoformat(), "first": seen[values["date"]]},
+                }
+            )
+            continue
+        seen[values["date"]] = position
+        cleaned.append(values)
+    if errors:
+        raise MeasurementRowsInvalid(errors)
+    existing = {m.date: m for m in locked.measurements.filter(date__in=list(seen))}
+    person = user_or_none(actor)
+    now = timezone.now()
+    created = updated = unchanged = 0
+    to_create, to_update, result = [], [], []
+    for values in cleaned:
+        current = existing.get(values["date"])
+        if current is None:
+            measurement = KpiMeasurement(
+                kpi=locked, source=source, recorded_by=person, created_at=now, updated_at=now, **values
+            )
+            to_create.append(measurement)
+            created += 1
+        elif current.value == values["value"] and (current.note == values["note"] or not values["note"]):
+            measurement = current
+            unchanged += 1
+        else:
+            current.value, current.source, current.recorded_by, current.updated_at = (
+                values["value"],
+                source,
+                person,
+                now,
+            )
+            if values["note"]:
+                current.note = values["note"]
+            measurement = current
+            to_update.append(current)
+            updated += 1
+        result.append(measurement)
+    KpiMeasurement.objects.bulk_create(to_create)
+    KpiMeasurement.objects.bulk_update(to_update, ["value", "source", "recorded_by", "updated_at", "note"])
+    if created or updated:
+        Kpi.objects.filter(pk=locked.pk).update(updated_at=now)
+        audit_record(
+            actor=actor,
+            action=AuditAction.KPI_MEASURED,
+            target=locked,
+            data={
+                "source": source,
+                "created": created,
+                "updated": updated,
+                "first": min(seen).isoformat(),
+                "last": max(seen).isoformat(),
+            },
+        )
+    return MeasurementsRecorded(created=created, updated=updated, unchanged=unchanged, measurements=result)
+
+
+@transaction.atomic
+def measurement_delete(*, actor: Actor, measurement: KpiMeasurement) -> None:
+    require_actor(actor)
+    kpi = Kpi.objects.select_related("use_case").get(pk=measurement.kpi_id)
+    _lock(kpi.use_case)
+    _require(measurement_refusal(actor, kpi))
+    locked = KpiMeasurement.objects.select_for_update().get(pk=measurement.pk)
+    audit_record(
+        actor=actor,
+        action=AuditAction.KPI_MEASURED,
+        target=kpi,
+        data={"deleted": locked.date.isoformat(), "value": str(locked.value)},
+    )
+    locked.delete()
+
+
+def _check_side_effect_kpi(side_effect: SideEffect) -> None:
+    if side_effect.kpi_id is not None and side_effect.kpi.use_case_id != side_effect.use_case_id:
+        raise ValidationError({"kpi": gettext("Choose a success measure of this use case.")})
+
+
+@transaction.atomic
+def side_effect_create(*, actor: Actor, use_case: UseCase, data: dict[str, Any]) -> SideEffect:
+    """Record a side effect, anticipated or observed. Rated (likelihood and severity), it counts as
+    assessed; it is reviewed today unless the data says when."""
+    require_actor(actor)
+    refuse_unknown_fields(data, SIDE_EFFECT_EDITABLE_FIELDS)
+    locked = _lock_use_case_for_impact(actor, use_case)
+    side_effect = SideEffect(use_case=locked, **data)
+    if side_effect.last_reviewed_on is None and side_effect.is_assessed:
+        side_effect.last_reviewed_on = timezone.localdate()
+    _check_side_effect_kpi(side_effect)
+    _save_checked(side_effect)
+    audit_record(
+        actor=actor,
+        action=AuditAction.SIDE_EFFECT_CREATED,
+        target=side_effect,
+        data=_audit_fields(side_effect, SIDE_EFFECT_EDITABLE_FIELDS),
+    )
+    return side_effect
+
+
+@transaction.atomic
+def side_effect_update(*, actor: Actor, side_effect: SideEffect, data: dict[str, Any]) -> SideEffect:
+    """Change a side effect. A person who changes its rating, mitigation or status has reviewed it:
+    its review date becomes today unless the data sets one."""
+    require_actor(actor)
+    refuse_unknown_fields(data, SIDE_EFFECT_EDITABLE_FIELDS)
+    _lock_use_case_for_impact(actor, side_effect.use_case)
+    locked = SideEffect.objects.select_for_update().get(pk=side_effect.pk)
+    changes = apply_changes(locked, data, SIDE_EFFECT_EDITABLE_FIELDS)
+    if not changes:
+        return locked
+    reviewing = {"likelihood", "severity", "mitigation", "status"} & set(changes)
+    if reviewing and "last_reviewed_on" not in data and locked.is_assessed:
+        today = timezone.localdate()
+        if locked.last_reviewed_on != today:
+            changes["last_reviewed_on"] = [audit_value(locked.last_reviewed_on), audit_value(today)]
+            locked.last_reviewed_on = today
+    _check_side_effect_kpi(locked)
+    _save_checked(locked)
+    for name in ("description", "mitigation"):
+        if name in changes:
+            changes[name] = True  # the trail says the text changed; the field history keeps the texts
+    audit_record(actor=actor, action=AuditAction.SIDE_EFFECT_UPDATED, target=locked, data={"changes": changes})
+    return locked
+
+
+@transaction.atomic
+def side_effect_delete(*, actor: Actor, side_effect: SideEffect) -> None:
+    require_actor(actor)
+    _lock_use_case_for_impact(actor, side_effect.use_case)
+    locked = SideEffect.objects.select_for_update().get(pk=side_effect.pk)
+    audit_record(
+        actor=actor,
+        action=AuditAction.SIDE_EFFECT_DELETED,
+        target=locked,
+        data=_audit_fields(locked, ("kind", "category", "title", "likelihood", "severity")),
+    )
+    locked.delete()
+
+
+@transaction.atomic
+def side_effects_mark_reviewed(*, actor: Actor, use_case: UseCase, on: datetime.date | None = None) -> int:
+    """The team or the committee went through the use case's live side effects and found them still
+    right: each one's review date becomes today. Returns how many were marked."""
+    require_actor(actor)
+    locked = _lock_use_case_for_impact(actor, use_case)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"last_reviewed_on": gettext("A review date cannot be in the future.")})
+    live = locked.side_effects.filter(
+        status__in=LIVE_SIDE_EFFECT_STATUSES, likelihood__isnull=False, severity__isnull=False
+    )
+    ids = sorted(live.values_list("pk", flat=True))
+    if not ids:
+        raise BusinessRuleError(
+            gettext("%(reference)s has no assessed side effect to review: rate its likelihood and severity first.")
+            % {"reference": locked.reference},
+            code="nothing_to_review",
+        )
+    SideEffect.objects.filter(pk__in=ids).update(last_reviewed_on=on, updated_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action=AuditAction.SIDE_EFFECT_REVIEWED,
+        target=locked,
+        data={"side_effects": ids, "on": on.isoformat()},
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def notifications_remind_stale_side_effects(*, days: int, today: datetime.date | None = None) -> list[Notification]:
+    """Daily: tell each use case's team and its committee's members when the side effects of a live
+    use case (in delivery or scaled) have not been reviewed for `days` days. Once per use case per
+    day (the dedupe key); each message in its recipient's language."""
+    from .selectors import use_cases_with_stale_side_effects
+
+    today = today or timezone.localdate()
+    created = []
+    for use_case, last_review in use_cases_with_stale_side_effects(days=days, today=today):
+        recipients = {user.pk: user for user in _team_recipients(use_case)}
+        committee = committee_for(use_case)
+        if committee is not None:
+            for membership in committee_members(committee=committee).select_related("user"):
+                if membership.user.email and membership.user.is_active:
+                    recipients.setdefault(membership.user.pk, membership.user)
+        for user in recipients.values():
+            since = last_review.isoformat() if last_review else None
+            with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+                subject = gettext("%(reference)s: side effects to review") % {"reference": use_case.reference}
+                body = (
+                    gettext(
+                        "The side effects of %(reference)s %(title)s (%(status)s) were last reviewed on %(since)s, "
+                        "more than %(days)d days ago. Open the use case, check each anticipated and observed "
+                        "effect, its rating and its mitigation, and mark them reviewed."
+                    )
+                    if since
+                    else gettext(
+                        "The side effects of %(reference)s %(title)s (%(status)s) have never been reviewed. Open the "
+                        "use case, rate each anticipated and observed effect and its mitigation, and mark them "
+                        "reviewed."
+                    )
+                ) % {
+                    "reference": use_case.reference,
+                    "title": use_case.title,
+                    "status": use_case.get_status_display(),
+                    "since": since,
+                    "days": days,
+                }
+            created += notification_enqueue(
+                kind=NotificationKind.SIDE_EFFECTS_STALE,
+                recipients=[user],
+                subject=subject,
+                body=body,
+                use_case=use_case,
+                dedupe_key_for=lambda person, use_case=use_case: (
+                    f"side_effects_stale:{use_case.pk}:{person.pk}:{today.isoformat()}"
+                ),
+            )
+    return created

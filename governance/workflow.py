@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import rules
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from core.exceptions import BusinessRuleError
 from domains.choices import EDITABLE_STATUSES, RiskTier, Status
 from domains.models import UseCase
 
+from .choices import KpiCategory
 from .exceptions import QuorumNotMet, SubmissionIncomplete, WorkflowError
 from .rules import is_committee_chair, is_committee_member, is_team_member
 from .selectors import committee_for, open_round, round_quorum
@@ -40,6 +42,41 @@ def require_complete(use_case: UseCase) -> None:
             % {"reference": use_case.reference, "fields": labels},
             missing_fields=missing,
         )
+
+
+def require_outcome_kpi(use_case: UseCase) -> None:
+    """A use case is submitted with at least one success measure beyond efficiency (the setting
+    GOVERNANCE_SUBMISSION_REQUIRES_OUTCOME_KPI relaxes it)."""
+    if not settings.GOVERNANCE_SUBMISSION_REQUIRES_OUTCOME_KPI:
+        return
+    if use_case.kpis.exclude(category=KpiCategory.EFFICIENCY).exists():
+        return
+    raise BusinessRuleError(
+        gettext(
+            "%(reference)s cannot be submitted yet: add at least one success measure beyond efficiency (growth, "
+            "engagement, lasting results or risk). The committee judges a use case on what it changes for customers "
+            "and the business, not only on the cost it saves."
+        )
+        % {"reference": use_case.reference},
+        code="outcome_kpi_missing",
+        details={"missing_fields": ["kpis"]},
+    )
+
+
+def require_side_effects_assessed(use_case: UseCase) -> None:
+    """Delivery and scale need at least one assessed side effect (likelihood and severity rated)."""
+    if use_case.side_effects.filter(likelihood__isnull=False, severity__isnull=False).exists():
+        return
+    raise BusinessRuleError(
+        gettext(
+            "%(reference)s has no assessed side effect: before it goes to delivery or scale, record the side effects "
+            "you anticipate (on the workforce, customers, fairness, regulation, operations, the environment, "
+            "reputation) and rate their likelihood and severity."
+        )
+        % {"reference": use_case.reference},
+        code="side_effects_not_assessed",
+        details={"missing_fields": ["side_effects"]},
+    )
 
 
 def require_committee(use_case: UseCase) -> None:
@@ -146,7 +183,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.SUBMITTED,
             is_team_member,
             _TEAM,
-            (require_complete, require_committee),
+            (require_complete, require_outcome_kpi, require_committee),
         ),
         Transition(
             "withdraw",
@@ -226,6 +263,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.IN_DELIVERY,
             _team_or_chair,
             _TEAM_OR_CHAIR,
+            (require_side_effects_assessed,),
         ),
         Transition(
             "scale",
@@ -234,6 +272,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.SCALED,
             _team_or_chair,
             _TEAM_OR_CHAIR,
+            (require_side_effects_assessed,),
         ),
         Transition(
             "retire",

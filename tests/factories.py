@@ -101,6 +101,26 @@ class UseCaseFactory(DjangoModelFactory):
         if create and extracted is not False:
             self.team.members.add(self.owner)
 
+    @factory.post_generation
+    def outcome_kpi(self, create, extracted, **kwargs):
+        # Submission needs a success measure beyond efficiency: one growth measure unless told False.
+        if create and extracted is not False:
+            from governance.models import Kpi
+
+            Kpi.objects.create(
+                use_case=self, name="Conversion rate", category="growth", unit="%", baseline=2, target=3
+            )
+
+    @factory.post_generation
+    def assessed_side_effect(self, create, extracted, **kwargs):
+        # Delivery and scale need an assessed side effect: one, rated, unless told False.
+        if create and extracted is not False:
+            from governance.models import SideEffect
+
+            SideEffect.objects.create(
+                use_case=self, category="customer", title="Customers see fewer slots", likelihood=2, severity=2
+            )
+
 
 class UseCaseLinkFactory(DjangoModelFactory):
     class Meta:

@@ -209,6 +209,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "governance.remind_missing_votes_task",
         "schedule": crontab(hour=8, minute=15),
     },
+    "governance-remind-stale-side-effects": {
+        "task": "governance.remind_stale_side_effects_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # The dashboard's trends: the headline figures, once a week (Monday morning).
+    "governance-snapshot-impact": {
+        "task": "governance.snapshot_impact_task",
+        "schedule": crontab(day_of_week=1, hour=6, minute=0),
+    },
 }
 
 # Governance: reminders and the outbox sweeper.
@@ -217,6 +226,17 @@ GOVERNANCE_VOTE_REMINDER_DAYS_BEFORE_MEETING = env.int("GOVERNANCE_VOTE_REMINDER
 GOVERNANCE_NOTIFICATION_SWEEP_GRACE = timedelta(
     seconds=env.int("GOVERNANCE_NOTIFICATION_SWEEP_GRACE_SECONDS", default=30)
 )
+# Impact (governance.models.impact; README "Impact"). A use case is submitted with at least one success
+# measure outside efficiency (growth, engagement, lasting results or risk): False relaxes the rule.
+GOVERNANCE_SUBMISSION_REQUIRES_OUTCOME_KPI = env.bool("GOVERNANCE_SUBMISSION_REQUIRES_OUTCOME_KPI", default=True)
+# A live use case (in delivery or scaled) whose side effects have not been reviewed for this many days
+# shows in the committee's queue and in the daily reminder.
+GOVERNANCE_SIDE_EFFECT_REVIEW_DAYS = env.int("GOVERNANCE_SIDE_EFFECT_REVIEW_DAYS", default=90)
+# A measure is on track while its progress towards the target is at most this far behind the share of
+# its time already elapsed (0.1: ten points behind), at risk down to half of that share, off track below.
+GOVERNANCE_KPI_TOLERANCE = env.float("GOVERNANCE_KPI_TOLERANCE", default=0.1)
+# A foundation at or below this readiness level holds back the use cases that need it.
+FOUNDATION_LOW_READINESS = env.int("FOUNDATION_LOW_READINESS", default=2)
 
 # Portfolios (portfolio.graph, portfolio.clustering, portfolio.matching; README "Portfolios").
 # How much each kind of link pulls two use cases together, times the link's strength factor.
