@@ -55,3 +55,10 @@ def remind_missing_votes_task() -> int:
     return len(
         services.notifications_remind_missing_votes(days_before=settings.GOVERNANCE_VOTE_REMINDER_DAYS_BEFORE_MEETING)
     )
+
+
+@shared_task(name="governance.remind_stale_side_effects_task", ignore_result=True)
+def remind_stale_side_effects_task() -> int:
+    """Beat, daily: remind teams and committees of live use cases whose side effects were not reviewed
+    for GOVERNANCE_SIDE_EFFECT_REVIEW_DAYS days."""
+    return len(services.notifications_remind_stale_side_effects(days=settings.GOVERNANCE_SIDE_EFFECT_REVIEW_DAYS))
