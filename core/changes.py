@@ -4,6 +4,7 @@ service does not set, set the rest, and say what each was and became."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,10 @@ from django.utils.translation import gettext
 
 
 def audit_value(value) -> Any:
-    """A value as the audit trail keeps it: dates as ISO text, rows by their slug (or their name)."""
+    """A value as the audit trail keeps it: dates as ISO text, decimals as exact text ("12.5"), rows by
+    their slug (or their name)."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if hasattr(value, "pk"):
