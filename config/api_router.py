@@ -13,6 +13,7 @@ from governance.api.committee import (
     ReviewRoundViewSet,
     VoteViewSet,
 )
+from governance.api.impact import KpiMeasurementViewSet, KpiViewSet, SideEffectViewSet, UseCaseImpactViewSet
 from governance.api.views import UseCaseWorkflowViewSet
 from portfolio.api.graph import GraphEdgeViewSet, GraphNodeViewSet
 from portfolio.api.views import ClusteringRunViewSet, PortfolioMembershipViewSet, PortfolioViewSet, UseCaseLinkViewSet
@@ -25,6 +26,11 @@ router.register("foundations", FoundationViewSet, basename="foundation")
 router.register("use-cases", UseCaseViewSet, basename="use-case")
 # The workflow verbs live on the use-case routes (/use-cases/{id}/submit/ ...), served by governance.
 router.register("use-cases", UseCaseWorkflowViewSet, basename="use-case-workflow")
+# The side-effect review too (/use-cases/{id}/side-effects-reviewed/), beside the impact endpoints.
+router.register("use-cases", UseCaseImpactViewSet, basename="use-case-impact")
+router.register("kpis", KpiViewSet, basename="kpi")
+router.register("kpi-measurements", KpiMeasurementViewSet, basename="kpi-measurement")
+router.register("side-effects", SideEffectViewSet, basename="side-effect")
 router.register("links", UseCaseLinkViewSet, basename="link")
 router.register("committees", CommitteeViewSet, basename="committee")
 router.register("committee-memberships", CommitteeMembershipViewSet, basename="committee-membership")

@@ -8,18 +8,51 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .exceptions import BusinessRuleError
+from .history import readable_deltas
 from .models import ApiToken
+
+# The class of a tabular inline whose rows need no title line above them: the row's own columns say
+# what it is (core/admin.css hides the line Django writes from the object's name).
+PLAIN_ROWS = "plain-rows"
+
+
+def badge(kind: str, value: str, label) -> str:
+    """A status as a labelled badge: the text says it, the colour (core/admin.css) only helps."""
+    return format_html(
+        '<span class="badge badge-{kind} badge-{kind}-{value}">{label}</span>', kind=kind, value=value, label=label
+    )
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """Field history, to read. Every write goes through a service that checks who may and audits, so
     a past version is never saved back from the history page (SIMPLE_HISTORY_REVERT_DISABLED hides
-    the button; this refuses the form's POST too)."""
+    the button; this refuses the form's POST too). The history page says each change as the committee
+    reads it (core.history): labels, names, "—" for empty, and the status as it moved."""
+
+    object_history_template = "admin/core/object_history.html"
+    object_history_list_template = "admin/core/object_history_list.html"
+    # Fields the history page does not list: internal counters, and what the status row already says.
+    history_hidden_fields: tuple[str, ...] = ("version", "status_changed_at", "status_before_hold")
+
+    class Media:
+        css = {"all": ("core/admin.css",)}
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        records = list(historical_records)
+        if getattr(historical_records, "has_next", lambda: False)():
+            # The oldest version of a page is compared with the newest of the next page.
+            records.append(historical_records.paginator.object_list[historical_records.end_index()])
+        readable_deltas(records, hidden=self.history_hidden_fields)
+
+    def history_view_title(self, request, obj):
+        return _("History of %(object)s") % {"object": obj}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The form checked what it could before saving; a service that still refuses (the state
@@ -31,6 +64,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
             message = exc.message if isinstance(exc, BusinessRuleError) else " ".join(exc.messages)
             self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # A service may refuse a removal (the last success measure of a submitted use case): its
+        # reason on the object's page, never a 500; the deletion's transaction has rolled back.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (BusinessRuleError, ValidationError) as exc:
+            message = exc.message if isinstance(exc, BusinessRuleError) else " ".join(exc.messages)
+            self.message_user(request, message, messages.ERROR)
+            opts = self.opts
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
 
     def _require_visible(self, request, object_id) -> None:
         # The history of an object the list would not show (another team's draft) is not shown either.

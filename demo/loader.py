@@ -9,8 +9,16 @@ services run), so timelines, the committee's records, the API's decisions and ev
 real history. Dates and words are drawn from a random generator seeded by each use case's key: the
 same files always give the same history.
 
+Each use case's success measures and anticipated side effects (impact.yaml) are written by its team
+before it is submitted (the workflow asks for a measure beyond efficiency, and for an assessed side
+effect before delivery); once it is live, observed side effects follow, side effects are reviewed on
+the dates the file gives, and measurements are recorded over the last 12 months at each measure's
+frequency, imported by the system or entered by the measure's owner (demo/measurements.py draws them).
+
 Loading again changes nothing: rows are found by their natural keys (username, slug, the use case's
-external id "demo:<key>", a link's ends and kind) and only what is missing is created.
+external id "demo:<key>", a link's ends and kind, a measure's name and a side effect's title within
+its use case) and only what is missing is created: a demo loaded before impact.yaml existed gets its
+measures, side effects and measurements today.
 """
 
 from __future__ import annotations
@@ -22,11 +30,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from core.actors import SYSTEM
+from core.models import AuditEvent
 from domains.choices import EDITABLE_STATUSES, Ambition, RiskTier, Status
 from domains.models import (
     USE_CASE_CONTENT_FIELDS,
@@ -41,15 +51,15 @@ from domains.models import (
 from domains.selectors import is_shared
 from domains.services import use_case_create
 from governance import services as workflow
-from governance.choices import MemberRole, VoteChoice
-from governance.models import Committee, CommitteeMembership, Meeting, Notification
+from governance.choices import MeasurementSource, MemberRole, SideEffectKind, SideEffectStatus, VoteChoice
+from governance.models import Committee, CommitteeMembership, Kpi, Meeting, Notification, SideEffect
 from governance.selectors import COMMITTEE_ADMIN_GROUP, committee_admin_permissions
 from portfolio import services as portfolio_services
 from portfolio.matching import jaccard
 from portfolio.models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
 from portfolio.services import link_create
 
-from . import fixtures
+from . import fixtures, measurements
 
 DEMO_PASSWORD = "demo-pass-2026"
 EXTERNAL_ID_PREFIX = "demo:"
@@ -59,6 +69,10 @@ HISTORY_DAYS = 540  # 18 months
 SETUP_LEAD_DAYS = 30
 NEXT_MEETING_IN_DAYS = 7
 MONEY_FIELDS = ("estimated_annual_benefit", "estimated_annual_cost")
+# Measurements go back this far (impact.yaml's trends).
+MEASUREMENT_DAYS = 365
+# Days between the end of a measured period and its recording: (fewest, most).
+MEASUREMENT_LAG = (1, 6)
 
 
 @dataclass
@@ -68,6 +82,10 @@ class LoadReport:
     def count(self, kind: str, created: bool = True) -> None:
         if created:
             self.created[kind] = self.created.get(kind, 0) + 1
+
+    def add(self, kind: str, count: int) -> None:
+        if count:
+            self.created[kind] = self.created.get(kind, 0) + count
 
     @property
     def changed_anything(self) -> bool:
@@ -103,6 +121,28 @@ def load_demo(*, now: datetime.datetime | None = None) -> LoadReport:
         _prepare_next_meeting(report, committee, history.secretary, now)
         _load_portfolios(report, data, users)
     return report
+
+
+def plan_history(*, now: datetime.datetime) -> _History:
+    """The history the files give every use case when loaded at `now`, planned over the organisation
+    already in the database and not run: nothing is written (tests check what it would measure)."""
+    functions = {f.slug: f for f in BusinessFunction.objects.all()}
+    data = fixtures.load(set(functions))
+    history = _History(
+        data,
+        now,
+        {user.username: user for user in User.objects.all()},
+        Committee.objects.get(name=data.committee["name"]),
+        {domain.slug: domain for domain in Domain.objects.all()},
+        {team.slug: team for team in Team.objects.all()},
+        {foundation.slug: foundation for foundation in Foundation.objects.all()},
+        functions,
+        LoadReport(),
+    )
+    history.use_cases = {}
+    for index, row in enumerate(data.use_cases):
+        history._plan_use_case(index, row)
+    return history
 
 
 # A proposal stands for a designed group (portfolios.yaml) when they share at least half their union.
@@ -202,20 +242,40 @@ def _load_committee_group(report: LoadReport, data, users) -> None:
     group.user_set.add(*[user for user in members if user.pk not in already])
 
 
+def _names(row) -> dict[str, str]:
+    """A domain's, team's or foundation's name and description in each language (domains/translation.py)."""
+    return {
+        "name_en": row["name"],
+        "name_fr": row["name_fr"],
+        "description_en": row["description"],
+        "description_fr": row["description_fr"],
+    }
+
+
+def _add_french(instance, row) -> bool:
+    """A row loaded before the files had French names gets them (and keeps any it has)."""
+    missing = [name for name in ("name_fr", "description_fr") if not getattr(instance, name)]
+    for name in missing:
+        setattr(instance, name, row[name])
+    if missing:
+        instance.save(update_fields=missing)
+    return bool(missing)
+
+
 def _load_domains(report: LoadReport, data, users) -> dict[str, Domain]:
     domains = {}
     for row in data.domains:
         domain, created = Domain.objects.get_or_create(
             slug=row["slug"],
             defaults={
-                "name": row["name"],
-                "description": row["description"],
+                **_names(row),
                 "owner": users.get(row["owner"]),
                 "sponsor": users.get(row["sponsor"]),
                 "strategic_priority": row["strategic_priority"],
             },
         )
         report.count("domains", created)
+        report.count("French names", not created and _add_french(domain, row))
         domains[domain.slug] = domain
     return domains
 
@@ -225,11 +285,12 @@ def _load_teams(report: LoadReport, data, functions, users) -> dict[str, Team]:
     for row in data.teams:
         team, created = Team.objects.get_or_create(
             slug=row["slug"],
-            defaults={"name": row["name"], "function": functions[row["function"]], "description": row["description"]},
+            defaults={**_names(row), "function": functions[row["function"]]},
         )
         if created:
             team.members.set([users[name] for name in row["members"]])
         report.count("teams", created)
+        report.count("French names", not created and _add_french(team, row))
         teams[team.slug] = team
     return teams
 
@@ -240,14 +301,14 @@ def _load_foundations(report: LoadReport, data, teams) -> dict[str, Foundation]:
         foundation, created = Foundation.objects.get_or_create(
             slug=row["slug"],
             defaults={
-                "name": row["name"],
+                **_names(row),
                 "kind": row["kind"],
                 "owner_team": teams.get(row["owner_team"]),
                 "readiness": row["readiness"],
-                "description": row["description"],
             },
         )
         report.count("foundations", created)
+        report.count("French names", not created and _add_french(foundation, row))
         foundations[foundation.slug] = foundation
     return foundations
 
@@ -331,11 +392,24 @@ class _History:
         # key -> [(when, status from then on)]: what each new use case's history will be.
         self.states: dict[str, list[tuple[datetime.datetime, str]]] = {}
         self.steps: list[_Step] = []
+        self.today = timezone.localdate(now)
+        # (use case key, measure name) -> the measure, once created; (key, title) -> the side effect.
+        self.kpis: dict[tuple[str, str], Kpi] = {}
+        self.side_effects: dict[tuple[str, str], SideEffect] = {}
+        self.series: dict[tuple[str, str], dict[datetime.date, Decimal]] = {}
+        # key -> when its team writes its measures and anticipated side effects.
+        self.prepared: dict[str, datetime.datetime] = {}
+        # Trends the files give that their dates cannot show: reported before anything is written.
+        self.problems: list[str] = []
 
     def run(self) -> None:
+        loaded = set(self.use_cases)
         for index, row in enumerate(self.data.use_cases):
             if row["key"] not in self.use_cases:
                 self._plan_use_case(index, row)
+        self._plan_missing_impact([row for row in self.data.use_cases if row["key"] in loaded])
+        if self.problems:
+            raise fixtures.DemoDataError(self.problems)
         self._plan_links()
         for step in sorted(self.steps):
             with time_machine.travel(step.when, tick=False):
@@ -358,12 +432,15 @@ class _History:
         states = [(created, Status.DRAFT)]
         self._add(created, lambda: self._create(row))
         when = created
+        moments = []
         for (kind, params), gap in zip(path, gaps, strict=True):
             when = when + datetime.timedelta(days=gap, minutes=rng.randint(0, 600))
             self._add(when, self._action(row, kind, params))
+            moments.append((kind, when))
             if params.get("to"):
                 states.append((when, params["to"]))
         self.states[row["key"]] = states
+        self._plan_impact(row, created, moments, states)
 
     def _path(self, index: int, row: dict, rng: random.Random) -> list[tuple[str, dict]]:
         """The steps from draft to the state the files give, as (kind, parameters)."""
@@ -502,6 +579,231 @@ class _History:
         workflow.vote_cast(actor=self.users[voter["username"]], use_case=use_case, choice=choice, comment=comment)
         self.report.count("votes")
 
+    # Impact: success measures, side effects, measurements ----------------------------------------
+
+    def _plan_impact(self, row: dict, created: datetime.datetime, moments: list, states: list) -> None:
+        """The team writes its measures and anticipated side effects while it prepares the submission,
+        records observed side effects once live, reviews them on the file's dates, and measures."""
+        impact = self.data.impact.get(row["key"])
+        if not impact:
+            return
+        rng = random.Random(f"demo:impact:{row['key']}")
+        first = next((when for kind, when in moments if kind in ("submit", "discard")), None)
+        prepared = created + ((first or self.now) - created) * rng.uniform(0.3, 0.7)
+        self.prepared[row["key"]] = prepared
+        delivered, retired = _reached(states, Status.IN_DELIVERY), _reached(states, Status.RETIRED)
+        anticipated = []
+        for spec in impact.get("side_effects") or []:
+            if spec["kind"] == SideEffectKind.OBSERVED:
+                window = (delivered, retired or self.now)
+            else:
+                window = (prepared, prepared)
+            create_at, review_at = self._side_effect_dates(spec, window, rng)
+            if spec["kind"] == SideEffectKind.OBSERVED:
+                self._add(create_at, self._side_effect_step(row, spec, reviewed_later=review_at is not None))
+            else:
+                anticipated.append((spec, review_at is not None))
+            if review_at is not None:
+                self._add(review_at, self._review(row, spec))
+        self._add(prepared, self._prepare(row, impact.get("kpis") or [], anticipated))
+        measured_from = _reached(states, Status.APPROVED, last=True) if row["status"] == Status.APPROVED else delivered
+        if row["status"] in fixtures.MEASURED and measured_from is not None:
+            for spec in impact.get("kpis") or []:
+                self._plan_measurements(row, spec, measured_from, prepared, rng)
+
+    def _side_effect_dates(self, spec: dict, window: tuple, rng: random.Random):
+        """When a side effect is recorded (within `window`, before its last review) and when it was last
+        reviewed, if after that (None: reviewed when recorded)."""
+        start, end = window
+        review_at = None
+        if spec.get("reviewed_days_ago") is not None:
+            review_at = self._at(self.today - datetime.timedelta(days=spec["reviewed_days_ago"]), rng)
+            if review_at > start + datetime.timedelta(days=2):
+                end = min(end, review_at)
+        create_at = start + (end - start) * rng.uniform(0.3, 0.8)
+        if review_at is not None and timezone.localdate(review_at) <= timezone.localdate(create_at):
+            review_at = None  # the file's review comes before the effect was recorded: reviewed when recorded
+        return create_at, review_at
+
+    def _at(self, day: datetime.date, rng: random.Random) -> datetime.datetime:
+        """A moment of a working day, never after now."""
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))) + datetime.timedelta(
+            minutes=rng.randint(0, 480)
+        )
+        return min(moment, self.now)
+
+    def _prepare(self, row: dict, kpis: list[dict], anticipated: list[tuple[dict, bool]]) -> Callable[[], None]:
+        def run() -> None:
+            use_case = self.use_cases[row["key"]]
+            for spec in kpis:
+                self._kpi_create(row, use_case, spec)
+            for spec, reviewed_later in anticipated:
+                self._side_effect_create(row, use_case, spec, reviewed_later=reviewed_later)
+
+        return run
+
+    def _kpi_create(self, row: dict, use_case: UseCase, spec: dict) -> Kpi:
+        data = {
+            "name": spec["name"],
+            "category": spec["category"],
+            "unit": spec["unit"],
+            "is_monetary": bool(spec.get("is_monetary")),
+            "baseline": Decimal(str(spec["baseline"])),
+            "target": Decimal(str(spec["target"])),
+            "target_date": measurements.add_months(self.today, spec["target_in_months"]),
+            "direction": spec["direction"],
+            "frequency": spec["frequency"],
+            "owner": self.users[spec.get("owner", row["owner"])],
+        }
+        kpi = workflow.kpi_create(actor=self.users[row["owner"]], use_case=use_case, data=data)
+        self.kpis[(row["key"], spec["name"])] = kpi
+        self.report.count("success measures")
+        return kpi
+
+    def _side_effect_step(self, row: dict, spec: dict, reviewed_later: bool) -> Callable[[], None]:
+        def run() -> None:
+            self._side_effect_create(row, self.use_cases[row["key"]], spec, reviewed_later=reviewed_later)
+
+        return run
+
+    def _side_effect_create(
+        self, row: dict, use_case: UseCase, spec: dict, *, reviewed_later: bool, reviewed_on=None
+    ) -> SideEffect:
+        """Recorded by the use case's owner; one reviewed later is recorded open and takes the file's
+        status at that review."""
+        fields = ("kind", "category", "title", "description", "likelihood", "severity", "mitigation")
+        data = {name: spec[name] for name in fields if name in spec}
+        data["owner"] = self.users[spec.get("owner", row["owner"])]
+        data["status"] = SideEffectStatus.OPEN if reviewed_later else spec["status"]
+        if spec.get("kpi"):
+            data["kpi"] = self._kpi(row, use_case, spec["kpi"])
+        if reviewed_on is not None:
+            data["last_reviewed_on"] = reviewed_on
+        side_effect = workflow.side_effect_create(actor=self.users[row["owner"]], use_case=use_case, data=data)
+        self.side_effects[(row["key"], spec["title"])] = side_effect
+        self.report.count("side effects")
+        return side_effect
+
+    def _kpi(self, row: dict, use_case: UseCase, name: str) -> Kpi:
+        if (row["key"], name) not in self.kpis:  # created by an earlier load
+            self.kpis[(row["key"], name)] = Kpi.objects.get(use_case=use_case, name=name)
+        return self.kpis[(row["key"], name)]
+
+    def _review(self, row: dict, spec: dict) -> Callable[[], None]:
+        def run() -> None:
+            side_effect = self.side_effects[(row["key"], spec["title"])]
+            data = {"last_reviewed_on": timezone.localdate()}
+            if spec["status"] != side_effect.status:
+                data["status"] = spec["status"]
+            self.side_effects[(row["key"], spec["title"])] = workflow.side_effect_update(
+                actor=self.users[row["owner"]], side_effect=side_effect, data=data
+            )
+            self.report.count("side-effect reviews")
+
+        return run
+
+    def _measurement_dates(self, spec: dict, measured_from: datetime.datetime) -> list[datetime.date]:
+        """The period ends measured: since the use case went live, over the last 12 months, before today."""
+        first = max(timezone.localdate(measured_from), self.today - datetime.timedelta(days=MEASUREMENT_DAYS))
+        return measurements.period_ends(spec["frequency"], first, self.today - datetime.timedelta(days=1))
+
+    def _plan_measurements(self, row: dict, spec: dict, measured_from, created: datetime.datetime, rng) -> None:
+        """Imports arrive each quarter, a person enters a measure each month, a few days after its period."""
+        if "trend" not in spec:
+            return
+        dates = self._measurement_dates(spec, measured_from)
+        if not self._draw(row, spec, dates, measured_from, created):
+            return
+        months = 1 if spec.get("source") == MeasurementSource.MANUAL else 3
+        batches: dict[int, list[datetime.date]] = {}
+        for day in dates:
+            batches.setdefault((day.year * 12 + day.month - 1) // months, []).append(day)
+        for batch in batches.values():
+            when = self._at(batch[-1] + datetime.timedelta(days=rng.randint(*MEASUREMENT_LAG)), rng)
+            self._add(when, self._measure(row, spec, dates, batch))
+
+    def _measure(self, row: dict, spec: dict, dates: list, batch: list) -> Callable[[], None]:
+        def run() -> None:
+            kpi = self.kpis[(row["key"], spec["name"])]
+            values = self.series[(row["key"], spec["name"])]
+            rows = [{"date": day, "value": values[day]} for day in batch]
+            if spec.get("note") and batch[-1] == dates[-1]:
+                rows[-1]["note"] = spec["note"]
+            source = spec.get("source", MeasurementSource.IMPORT)
+            actor = self.users[spec.get("owner", row["owner"])] if source == MeasurementSource.MANUAL else SYSTEM
+            recorded = workflow.kpi_measurements_record(actor=actor, kpi=kpi, rows=rows, source=source)
+            self.report.add("measurements", recorded.created)
+
+        return run
+
+    def _draw(self, row: dict, spec: dict, dates: list, measured_from, created: datetime.datetime) -> bool:
+        """Draw the measure's whole series now (its latest value depends on all its dates and on the
+        day the measure is created, where the progress rule starts counting); False when there is
+        nothing to measure or the trend cannot show (the problem is kept for the report)."""
+        if not dates:
+            return False
+        try:
+            values = measurements.series(
+                baseline=Decimal(str(spec["baseline"])),
+                target=Decimal(str(spec["target"])),
+                unit=spec["unit"],
+                trend=spec["trend"],
+                dates=dates,
+                live_from=timezone.localdate(measured_from),
+                # The rule reads the creation day of the measure's timestamp (UTC).
+                start=min(dates[0], created.astimezone(datetime.timezone.utc).date()),
+                target_date=measurements.add_months(self.today, spec["target_in_months"]),
+                tolerance=settings.GOVERNANCE_KPI_TOLERANCE,
+                rng=random.Random(f"demo:measurements:{row['key']}:{spec['name']}"),
+                noise=spec.get("noise", measurements.DEFAULT_NOISE),
+                where=f"impact.yaml, {row['key']}, success measure {spec['name']!r}",
+            )
+        except measurements.TrajectoryError as exc:
+            self.problems.append(str(exc))
+            return False
+        self.series[(row["key"], spec["name"])] = dict(zip(dates, values, strict=True))
+        return True
+
+    def _plan_missing_impact(self, rows: list[dict]) -> None:
+        """Use cases loaded before: what impact.yaml gives them and they lack is written today (a demo
+        loaded before the file existed gets its measures, side effects and measurements)."""
+        ids = {self.use_cases[row["key"]].pk for row in rows}
+        if not ids:
+            return
+        kpis = set(Kpi.objects.filter(use_case_id__in=ids).values_list("use_case_id", "name"))
+        effects = set(SideEffect.objects.filter(use_case_id__in=ids).values_list("use_case_id", "title"))
+        for row in rows:
+            use_case = self.use_cases[row["key"]]
+            impact = self.data.impact.get(row["key"]) or {}
+            if use_case.status == Status.DISCARDED:
+                continue
+            missing_kpis = [spec for spec in impact.get("kpis") or [] if (use_case.pk, spec["name"]) not in kpis]
+            missing_effects = [
+                spec for spec in impact.get("side_effects") or [] if (use_case.pk, spec["title"]) not in effects
+            ]
+            measured_from = _reached_in_trail(use_case) if missing_kpis else None
+            measured = []
+            for spec in missing_kpis:
+                dates = self._measurement_dates(spec, measured_from) if measured_from and "trend" in spec else []
+                if dates and self._draw(row, spec, dates, measured_from, self.now):
+                    measured.append((spec, dates))
+            if missing_kpis or missing_effects:
+                self._add(self.now, self._add_missing_impact(row, missing_kpis, measured, missing_effects))
+
+    def _add_missing_impact(self, row: dict, kpis: list[dict], measured: list, effects: list[dict]) -> Callable:
+        def run() -> None:
+            use_case = self.use_cases[row["key"]]
+            for spec in kpis:
+                self._kpi_create(row, use_case, spec)
+            for spec, dates in measured:
+                self._measure(row, spec, dates, dates)()
+            for spec in effects:
+                days = spec.get("reviewed_days_ago")
+                reviewed_on = None if days is None else self.today - datetime.timedelta(days=days)
+                self._side_effect_create(row, use_case, spec, reviewed_later=False, reviewed_on=reviewed_on)
+
+        return run
+
     # Links --------------------------------------------------------------------------------------
 
     def _status_at(self, key: str, when: datetime.datetime) -> str:
@@ -550,6 +852,23 @@ class _History:
             self.report.count("links")
 
         return run
+
+
+def _reached(states: list, status: str, last: bool = False) -> datetime.datetime | None:
+    """When a planned history reached `status` (the first time, or the last)."""
+    moments = [when for when, reached in states if reached == status]
+    return (moments[-1] if last else moments[0]) if moments else None
+
+
+def _reached_in_trail(use_case: UseCase) -> datetime.datetime | None:
+    """When a use case loaded before went live (or was approved, if that is where it stands), from its
+    audit trail."""
+    if use_case.status not in fixtures.MEASURED:
+        return None
+    status = Status.APPROVED if use_case.status == Status.APPROVED else Status.IN_DELIVERY
+    trail = AuditEvent.objects.filter(use_case=use_case, action__startswith="workflow.", data__to=status)
+    order = "-created_at" if status == Status.APPROVED else "created_at"
+    return trail.order_by(order).values_list("created_at", flat=True).first()
 
 
 def _money(value) -> Decimal | None:

@@ -11,11 +11,17 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
+from django.urls import path as url
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
-from core.admin import HistoryAdmin
+from core.admin import PLAIN_ROWS, HistoryAdmin, badge
 
-from . import services
+from . import admin_views, services
 from .forms import UseCaseAdminForm
 from .models import (
     USE_CASE_CONTENT_SECTIONS,
@@ -56,12 +62,12 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_staff", "is_active", "function")
     list_select_related = ("function",)
     autocomplete_fields = ("function",)
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Organisation"), {"fields": ("function",)}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Organisation"), {"fields": ("function", "language")}))
     search_fields = ("username", "first_name", "last_name", "email")
 
 
 @admin.register(BusinessFunction)
-class BusinessFunctionAdmin(admin.ModelAdmin):
+class BusinessFunctionAdmin(TranslationAdmin):
     list_display = ("name", "slug", "team_count", "use_case_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -83,7 +89,7 @@ class BusinessFunctionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(HistoryAdmin):
+class DomainAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ("name", "strategic_priority", "owner", "sponsor", "use_case_count", "updated_at")
     list_filter = ("strategic_priority",)
     list_select_related = ("owner", "sponsor")
@@ -100,7 +106,7 @@ class DomainAdmin(HistoryAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(HistoryAdmin):
+class TeamAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ("name", "function", "member_count", "use_case_count")
     list_filter = ("function",)
     list_select_related = ("function",)
@@ -160,17 +166,18 @@ class FoundationUsageInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
     fields = ("use_case", "note")
     readonly_fields = ("use_case", "note")
     can_delete = False
+    classes = (PLAIN_ROWS,)
     verbose_name_plural = _("use cases it unlocks")
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("use_case")
+        return super().get_queryset(request).select_related("use_case", "foundation")
 
 
 @admin.register(Foundation)
-class FoundationAdmin(HistoryAdmin):
+class FoundationAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ("name", "kind", "readiness", "owner_team", "reuse_count", "updated_at")
     list_filter = ("kind", "readiness", "owner_team")
     list_select_related = ("owner_team",)
@@ -181,6 +188,13 @@ class FoundationAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(usage_total=Count("usages"))
+
+    def get_urls(self):
+        ranking = self.admin_site.admin_view(self.ranking_view)
+        return [url("ranking/", ranking, name="domains_foundation_ranking"), *super().get_urls()]
+
+    def ranking_view(self, request):
+        return admin_views.foundation_ranking_view(self, request)
 
     @admin.display(description=_("use cases unlocked"), ordering="usage_total")
     def reuse_count(self, obj):
@@ -237,10 +251,35 @@ class UseCaseFoundationInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("foundation",)
     fields = ("foundation", "note")
+    classes = (PLAIN_ROWS,)
     verbose_name_plural = _("foundations it builds on")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("foundation")
+        return super().get_queryset(request).select_related("use_case", "foundation")
+
+
+# A use case's title in the list is cut to this many characters (its whole title in a tooltip).
+LIST_TITLE_CHARS = 70
+# Short fields the use-case page sets side by side (each group fits a 1366 px laptop); the rest keep
+# a line each.
+USE_CASE_FIELD_ROWS = (
+    ("reference", "status_badge", "status_changed_at"),
+    ("business_value", "feasibility", "data_readiness"),
+    ("estimated_annual_benefit", "estimated_annual_cost"),
+    ("is_high_impact", "uses_personal_data"),
+)
+
+
+def _in_rows(names) -> tuple:
+    """`names` with each group of USE_CASE_FIELD_ROWS it holds, in order, made one line."""
+    names, lines = list(names), []
+    for name in names:
+        group = next((row for row in USE_CASE_FIELD_ROWS if name in row), None)
+        if group is None or not all(member in names for member in group):
+            lines.append(name)
+        elif name == group[0]:
+            lines.append(group)
+    return tuple(lines)
 
 
 class UseCaseAdminBase(HistoryAdmin):
@@ -254,29 +293,28 @@ class UseCaseAdminBase(HistoryAdmin):
 
     list_display = (
         "reference",
-        "title",
-        "status",
-        "domain",
-        "team",
-        "function_list",
-        "ambition",
+        "short_title",
+        "status_badge",
         "risk_tier",
-        "business_value",
-        "feasibility",
-        "updated_at",
+        "value_and_feasibility",
+        "updated",
     )
-    list_display_links = ("reference", "title")
+    list_display_links = ("reference", "short_title")
     list_filter = ("status", "ambition", "risk_tier", "domain", "functions", "team", "ai_technique", "is_high_impact")
     list_select_related = ("domain", "team")
     search_fields = ("reference", "title", "problem_statement", "proposed_solution", "external_id")
     autocomplete_fields = ("domain", "team", "owner", "sponsor", "functions")
-    readonly_fields = ("reference", "status", "status_changed_at", "created_at", "updated_at")
+    readonly_fields = ("reference", "status", "status_badge", "status_changed_at", "created_at", "updated_at")
     list_per_page = 50
     date_hierarchy = "updated_at"
     # The content sections the team form has (foundations are the inline below), after the record.
     fieldsets = (
-        (None, {"fields": ("reference", "status", "status_changed_at", "loaded_version")}),
-        *((heading, {"fields": names}) for key, heading, names in USE_CASE_CONTENT_SECTIONS if key != "foundations"),
+        (None, {"fields": _in_rows(("reference", "status_badge", "status_changed_at", "loaded_version"))}),
+        *(
+            (heading, {"fields": _in_rows(names)})
+            for key, heading, names in USE_CASE_CONTENT_SECTIONS
+            if key != "foundations"
+        ),
         (_("Record"), {"fields": ("external_id", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
@@ -309,9 +347,30 @@ class UseCaseAdminBase(HistoryAdmin):
         )
         return (*fieldsets, *panels)
 
-    @admin.display(description=_("functions"))
-    def function_list(self, obj):
-        return ", ".join(f.name for f in obj.functions.all())
+    # The list fits a laptop beside its filters: the title carries its domain and team on a second
+    # line (both are filters too); functions and ambition are filters and on the page.
+    @admin.display(description=_("title, domain and team"), ordering="title")
+    def short_title(self, obj):
+        # A long title is cut, so a row stays two or three lines; the whole title is its tooltip.
+        where = " · ".join(str(part) for part in (obj.domain, obj.team) if part)
+        return format_html(
+            '<span class="list-title" title="{}">{}</span><span class="list-where">{}</span>',
+            obj.title,
+            Truncator(obj.title).chars(LIST_TITLE_CHARS),
+            where,
+        )
+
+    @admin.display(description=_("value / feasibility"), ordering="business_value")
+    def value_and_feasibility(self, obj):
+        return f"{obj.business_value or '—'} / {obj.feasibility or '—'}"
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, obj):
+        return date_format(timezone.localtime(obj.updated_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return badge("status", obj.status, obj.get_status_display())
 
     def save_model(self, request, obj, form, change):
         # Content goes through the same service as the forms and the API. The form has already run

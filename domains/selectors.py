@@ -160,11 +160,14 @@ class FoundationImpact:
         return sum(self.by_status.values())
 
 
-def foundation_impact(*, foundations: QuerySet[Foundation] | None = None) -> list[FoundationImpact]:
+def foundation_impact(
+    *, foundations: QuerySet[Foundation] | None = None, use_cases: QuerySet[UseCase] | None = None
+) -> list[FoundationImpact]:
     """For each foundation: the shared use cases building on it, by status; how many reuse it; the
     estimated annual benefit of those (each use case's whole benefit: a foundation enables it); and,
     while its readiness is at or below FOUNDATION_LOW_READINESS, the use cases it holds back (not yet in
-    delivery). Ranked by benefit enabled, then reuse. Three queries whatever the number of rows."""
+    delivery). Ranked by benefit enabled, then reuse. `use_cases` counts only those (the committee's
+    dashboard filtered by domain or portfolio). Three queries whatever the number of rows."""
     foundations = list(
         (foundations if foundations is not None else Foundation.objects.all()).select_related("owner_team")
     )
@@ -172,9 +175,11 @@ def foundation_impact(*, foundations: QuerySet[Foundation] | None = None) -> lis
     by_status: dict[int, dict[str, int]] = {pk: {} for pk in ids}
     benefit: dict[int, Decimal] = dict.fromkeys(ids, Decimal(0))
     reuse: dict[int, int] = dict.fromkeys(ids, 0)
+    usages = UseCaseFoundation.objects.filter(foundation_id__in=ids)
+    if use_cases is not None:
+        usages = usages.filter(use_case__in=use_cases.values("pk"))
     rows = (
-        UseCaseFoundation.objects.filter(foundation_id__in=ids)
-        .filter(shared_filter(prefix="use_case__"))
+        usages.filter(shared_filter(prefix="use_case__"))
         .values("foundation_id", "use_case__status")
         .annotate(count=Count("use_case_id"), benefit=Sum("use_case__estimated_annual_benefit"))
     )
@@ -188,7 +193,7 @@ def foundation_impact(*, foundations: QuerySet[Foundation] | None = None) -> lis
     held: dict[int, list[UseCase]] = {pk: [] for pk in ids}
     if low:
         for usage in (
-            UseCaseFoundation.objects.filter(foundation_id__in=low, use_case__status__in=_WAITING_STATUSES)
+            usages.filter(foundation_id__in=low, use_case__status__in=_WAITING_STATUSES)
             .select_related("use_case")
             .order_by("use_case__reference")
         ):

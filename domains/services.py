@@ -25,6 +25,7 @@ from .models import (
     UseCase,
     UseCaseFoundation,
 )
+from .models.translated import translations_of
 from .rules import require_may_create_use_case, require_may_edit_use_case
 from .selectors import edit_conflict
 
@@ -195,7 +196,12 @@ def foundation_usage_remove(*, actor: Actor, usage: UseCaseFoundation) -> None:
 # Teams: who belongs where decides who may edit a team's use cases and who is recused from voting on
 # them, so teams and their members are an administrator's to change, and every change is audited.
 
-TEAM_EDITABLE_FIELDS = ("name", "slug", "function", "description")
+# `name` and `description` are in the current language; the admin sends each language's (name_en, name_fr...).
+TEAM_EDITABLE_FIELDS = (
+    *("name", "slug", "function", "description"),
+    *translations_of("name"),
+    *translations_of("description"),
+)
 
 
 def _require_administrator(actor: Actor, what: str) -> None:

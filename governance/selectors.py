@@ -372,7 +372,10 @@ def _foundation_text(event: AuditEvent, names: EventNames) -> str:
 
 
 def _fallback_text(event: AuditEvent) -> str:
-    """An action this module does not know yet: its name in words, never its raw data."""
+    """An action this module does not say in a sentence yet: its label in the reader's language (or,
+    an action no longer declared, its name in words), never its raw data."""
+    if event.action in AuditEvent.Action.values:
+        return str(AuditEvent.Action(event.action).label)
     return event.action.replace(".", " ").replace("_", " ").capitalize()
 
 
@@ -912,3 +915,31 @@ def use_cases_with_stale_side_effects(
     use_cases = UseCase.objects.filter(pk__in=list(oldest)).select_related("domain", "team", "owner")
     result = [(use_case, oldest[use_case.pk]) for use_case in use_cases]
     return sorted(result, key=lambda pair: (pair[1] or datetime.date.min, pair[0].pk))
+
+
+def kpi_recent_measurements(*, kpis: list[Kpi], limit: int = 12) -> dict[int, list[KpiMeasurement]]:
+    """The latest `limit` measurements of each measure, oldest first (a trend reads left to right),
+    keyed by the measure's id; one query whatever the number of measures and measurements."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    recent: dict[int, list[KpiMeasurement]] = {kpi.pk: [] for kpi in kpis}
+    if not recent:
+        return recent
+    rows = (
+        KpiMeasurement.objects.filter(kpi_id__in=list(recent))
+        .annotate(recency=Window(RowNumber(), partition_by=[F("kpi_id")], order_by=[F("date").desc()]))
+        .filter(recency__lte=limit)
+        .order_by("kpi_id", "date")
+    )
+    for measurement in rows:
+        recent[measurement.kpi_id].append(measurement)
+    return recent
+
+
+def kpis_with_latest(queryset: QuerySet[Kpi] | None = None) -> QuerySet[Kpi]:
+    """The measures of `queryset` (all by default) annotated with what `kpi_progress_of` reads beside
+    the measure itself: latest_value, latest_date, previous_value and first_date, as subqueries of the
+    one query. For lists that read rows rather than instances (the API's flat rows), which then work
+    out the progress of each row with `kpi_progress_of`, as `kpis_with_progress` does."""
+    return (queryset if queryset is not None else Kpi.objects.all()).annotate(**_latest_measurements())

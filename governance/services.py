@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import partial
@@ -23,7 +23,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from core.actors import Actor, is_person, require_actor, user_or_none
@@ -55,6 +56,7 @@ from .models import (
     Committee,
     CommitteeMembership,
     Decision,
+    ImpactSnapshot,
     Kpi,
     KpiMeasurement,
     Meeting,
@@ -244,9 +246,11 @@ def use_case_request_changes(*, actor: Actor, use_case: UseCase, comment: str) -
     _notify_team(
         use_case=locked,
         kind=NotificationKind.CHANGES_REQUESTED,
-        subject=gettext("%(reference)s: the committee requests changes") % {"reference": locked.reference},
-        body=gettext("%(actor)s asked for changes to %(use_case)s:\n\n%(comment)s\n\nEdit it and submit it again.")
-        % {"actor": _name(actor), "use_case": locked, "comment": comment},
+        subject=lambda: gettext("%(reference)s: the committee requests changes") % {"reference": locked.reference},
+        body=lambda: (
+            gettext("%(actor)s asked for changes to %(use_case)s:\n\n%(comment)s\n\nEdit it and submit it again.")
+            % {"actor": _name(actor), "use_case": locked, "comment": comment}
+        ),
     )
     return change
 
@@ -324,18 +328,24 @@ def use_case_decide(*, actor: Actor, use_case: UseCase, outcome: str, rationale:
         transition=transition,
         data={"decision": decision.pk, "round": review_round.number, "rationale": rationale},
     )
-    body = gettext("The committee decided on %(use_case)s: %(outcome)s.\n\nRationale: %(rationale)s") % {
-        "use_case": locked,
-        "outcome": decision.get_outcome_display(),
-        "rationale": rationale,
-    }
-    if decision.conditions:
-        body += "\n\n" + gettext("Conditions: %(conditions)s") % {"conditions": decision.conditions}
+
+    def body() -> str:
+        text = gettext("The committee decided on %(use_case)s: %(outcome)s.\n\nRationale: %(rationale)s") % {
+            "use_case": locked,
+            "outcome": decision.get_outcome_display(),
+            "rationale": rationale,
+        }
+        if decision.conditions:
+            text += "\n\n" + gettext("Conditions: %(conditions)s") % {"conditions": decision.conditions}
+        return text
+
     _notify_team(
         use_case=locked,
         kind=NotificationKind.DECISION,
-        subject=gettext("%(reference)s: %(outcome)s by the committee")
-        % {"reference": locked.reference, "outcome": decision.get_outcome_display()},
+        subject=lambda: (
+            gettext("%(reference)s: %(outcome)s by the committee")
+            % {"reference": locked.reference, "outcome": decision.get_outcome_display()}
+        ),
         body=body,
     )
     return decision
@@ -416,30 +426,40 @@ def _name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else gettext("system")
 
 
+def recipient_language(user: User) -> str:
+    """The language a person's emails are written in: theirs (User.language), or the site's."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
 def notification_enqueue(
     *,
     kind: str,
     recipients: Iterable[User],
-    subject: str,
-    body: str,
+    subject: str | Callable[[], str],
+    body: str | Callable[[], str],
     use_case: UseCase | None = None,
     dedupe_key_for=None,
 ) -> list[Notification]:
     """Write one outbox row per recipient with an email, in the caller's transaction, and hand them
-    to Celery after commit. `dedupe_key_for(user)` makes a row unique (reminders): an existing row
-    with that key is kept and not sent again."""
+    to Celery after commit. `subject` and `body` are callables that say the message in the active
+    language: each recipient's row is written in their language (recipient_language); a plain string
+    is sent as it is. `dedupe_key_for(user)` makes a row unique (reminders): an existing row with that
+    key is kept and not sent again."""
     rows = []
     seen: set[str] = set()
     for user in recipients:
         if not user.email or user.email in seen:
             continue
         seen.add(user.email)
+        with translation.override(recipient_language(user)):
+            subject_text = subject() if callable(subject) else subject
+            body_text = body() if callable(body) else body
         values = {
             "kind": kind,
             "recipient": user,
             "email": user.email,
-            "subject": subject[:200],
-            "body": body,
+            "subject": subject_text[:200],
+            "body": body_text,
             "use_case": use_case,
         }
         if dedupe_key_for is None:
@@ -490,7 +510,9 @@ def _team_recipients(use_case: UseCase) -> list[User]:
     return members
 
 
-def _notify_team(*, use_case: UseCase, kind: str, subject: str, body: str) -> list[Notification]:
+def _notify_team(
+    *, use_case: UseCase, kind: str, subject: Callable[[], str], body: Callable[[], str]
+) -> list[Notification]:
     return notification_enqueue(
         kind=kind, recipients=_team_recipients(use_case), subject=subject, body=body, use_case=use_case
     )
@@ -498,17 +520,22 @@ def _notify_team(*, use_case: UseCase, kind: str, subject: str, body: str) -> li
 
 def _notify_committee_of_submission(*, use_case: UseCase, committee: Committee, actor, resubmission: bool):
     members = [m.user for m in committee_members(committee=committee)]
-    if resubmission:
-        subject = gettext("%(reference)s resubmitted for review") % {"reference": use_case.reference}
-    else:
-        subject = gettext("%(reference)s submitted for review") % {"reference": use_case.reference}
-    body = gettext("%(actor)s submitted %(use_case)s (%(domain)s, team %(team)s) to %(committee)s.") % {
-        "actor": _name(actor),
-        "use_case": use_case,
-        "domain": use_case.domain,
-        "team": use_case.team,
-        "committee": committee,
-    }
+
+    def subject() -> str:
+        if resubmission:
+            return gettext("%(reference)s resubmitted for review") % {"reference": use_case.reference}
+        return gettext("%(reference)s submitted for review") % {"reference": use_case.reference}
+
+    def body() -> str:
+        # The domain and the team are named in the reader's language (domains/translation.py).
+        return gettext("%(actor)s submitted %(use_case)s (%(domain)s, team %(team)s) to %(committee)s.") % {
+            "actor": _name(actor),
+            "use_case": use_case,
+            "domain": use_case.domain,
+            "team": use_case.team,
+            "committee": committee,
+        }
+
     return notification_enqueue(
         kind=NotificationKind.SUBMITTED, recipients=members, subject=subject, body=body, use_case=use_case
     )
@@ -586,6 +613,26 @@ def notifications_due(*, limit: int, grace: datetime.timedelta = datetime.timede
     )
 
 
+def _overdue_reviews_subject(*, count: int, days: int) -> str:
+    return ngettext(
+        "%(count)d use case waiting in review for more than %(days)d days",
+        "%(count)d use cases waiting in review for more than %(days)d days",
+        count,
+    ) % {"count": count, "days": days}
+
+
+def _overdue_reviews_body(*, committee: Committee, waiting: list[ReviewRound]) -> str:
+    lines = "\n".join(
+        gettext("- %(use_case)s, in review since %(since)s")
+        % {"use_case": r.use_case, "since": date_format(timezone.localtime(r.use_case.status_changed_at).date())}
+        for r in waiting
+    )
+    return gettext("These use cases of %(committee)s are waiting for a decision:\n\n%(lines)s") % {
+        "committee": committee,
+        "lines": lines,
+    }
+
+
 @transaction.atomic
 def notifications_remind_overdue_reviews(*, days: int, now: datetime.datetime | None = None) -> list[Notification]:
     """Once a day: tell each committee's members which of its use cases have been in review longer
@@ -606,21 +653,24 @@ def notifications_remind_overdue_reviews(*, days: int, now: datetime.datetime | 
     created = []
     for committee_id, waiting in by_committee.items():
         committee = waiting[0].committee
-        lines = "\n".join(
-            gettext("- %(use_case)s, in review since %(since)s")
-            % {"use_case": r.use_case, "since": timezone.localtime(r.use_case.status_changed_at).date().isoformat()}
-            for r in waiting
-        )
         created += notification_enqueue(
             kind=NotificationKind.REVIEW_OVERDUE,
             recipients=[m.user for m in committee_members(committee=committee)],
-            subject=gettext("%(count)d use case(s) waiting in review for more than %(days)d days")
-            % {"count": len(waiting), "days": days},
-            body=gettext("These use cases of %(committee)s are waiting for a decision:\n\n%(lines)s")
-            % {"committee": committee, "lines": lines},
+            subject=partial(_overdue_reviews_subject, count=len(waiting), days=days),
+            body=partial(_overdue_reviews_body, committee=committee, waiting=waiting),
             dedupe_key_for=lambda user, cid=committee_id: f"review-overdue:{today.isoformat()}:{cid}:{user.pk}",
         )
     return created
+
+
+def _vote_reminder_subject(*, meeting: Meeting) -> str:
+    return gettext("Your vote is awaited before the meeting of %(date)s") % {"date": date_format(meeting.date)}
+
+
+def _vote_reminder_body(*, pending: list[UseCase]) -> str:
+    return gettext("You have not yet voted on:\n\n%(lines)s") % {
+        "lines": "\n".join(f"- {use_case}" for use_case in pending)
+    }
 
 
 @transaction.atomic
@@ -672,9 +722,8 @@ def notifications_remind_missing_votes(*, days_before: int, today: datetime.date
             created += notification_enqueue(
                 kind=NotificationKind.VOTE_REMINDER,
                 recipients=[membership.user],
-                subject=gettext("Your vote is awaited before the meeting of %(date)s") % {"date": meeting.date},
-                body=gettext("You have not yet voted on:\n\n%(lines)s")
-                % {"lines": "\n".join(f"- {use_case}" for use_case in pending)},
+                subject=partial(_vote_reminder_subject, meeting=meeting),
+                body=partial(_vote_reminder_body, pending=pending),
                 dedupe_key_for=lambda user, mid=meeting.pk: f"vote-reminder:{mid}:{user.pk}",
             )
     return created
@@ -1256,3 +1305,28 @@ def notifications_remind_stale_side_effects(*, days: int, today: datetime.date |
                 ),
             )
     return created
+
+
+# The dashboard's weekly snapshot ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def impact_snapshot_take(*, actor: Actor, on: datetime.date | None = None) -> ImpactSnapshot:
+    """Record the dashboard's headline figures of the whole portfolio (governance.dashboard's FIGURES,
+    computed as the live page computes them) as the snapshot of `on` (today by default). Once per date:
+    taken again the same day, it updates that day's row. The system (the weekly beat task) or an
+    administrator only. Not an audit event: the figures are read from the record, they change none."""
+    from core.actors import SYSTEM, is_system
+
+    from .dashboard import dashboard_use_cases, headline_figures
+
+    require_actor(actor)
+    if not (is_system(actor) or actor.is_superuser):
+        raise PermissionDenied(gettext("Only the system or an administrator takes the portfolio's snapshot."))
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({"on": gettext("A snapshot cannot be taken for a date in the future.")})
+    figures = headline_figures(use_cases=dashboard_use_cases(actor=SYSTEM), today=on)
+    snapshot, _created = ImpactSnapshot.objects.update_or_create(taken_on=on, defaults={"figures": figures})
+    return snapshot

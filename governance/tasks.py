@@ -12,6 +12,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from core.actors import SYSTEM
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -62,3 +64,10 @@ def remind_stale_side_effects_task() -> int:
     """Beat, daily: remind teams and committees of live use cases whose side effects were not reviewed
     for GOVERNANCE_SIDE_EFFECT_REVIEW_DAYS days."""
     return len(services.notifications_remind_stale_side_effects(days=settings.GOVERNANCE_SIDE_EFFECT_REVIEW_DAYS))
+
+
+@shared_task(name="governance.snapshot_impact_task", ignore_result=True)
+def snapshot_impact_task() -> int:
+    """Beat, weekly: the dashboard's headline figures of the day, for its trend lines. Taken twice the
+    same day, the day's row is updated, not doubled. Returns the snapshot's id."""
+    return services.impact_snapshot_take(actor=SYSTEM).pk

@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
 
-from core.admin import HistoryAdmin
+from core.admin import PLAIN_ROWS, HistoryAdmin
 from core.exceptions import BusinessRuleError
 from domains.admin import ServiceInlineFormSet, UseCaseVisibilityAdminMixin
 from domains.choices import FoundationKind, Status
@@ -61,11 +61,13 @@ class OutgoingLinkInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
     extra = 0
     fields = ("kind", "target", "strength", "rationale")
     autocomplete_fields = ("target",)
+    classes = (PLAIN_ROWS,)
     verbose_name = _("link from this use case")
     verbose_name_plural = _("links from this use case")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("target")
+        # Both ends: the row's name (UseCaseLink.__str__) reads their references.
+        return super().get_queryset(request).select_related("source", "target")
 
 
 class IncomingLinkInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
@@ -76,11 +78,12 @@ class IncomingLinkInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
     extra = 0
     fields = ("source", "kind", "strength", "rationale")
     autocomplete_fields = ("source",)
+    classes = (PLAIN_ROWS,)
     verbose_name = _("link to this use case")
     verbose_name_plural = _("links to this use case")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
+        return super().get_queryset(request).select_related("source", "target")
 
 
 @admin.register(UseCaseLink)
@@ -228,7 +231,7 @@ class PortfolioMemberInline(UseCaseVisibilityAdminMixin, admin.TabularInline):
 
     @admin.display(description=_("strongest ties"))
     def strongest_ties(self, membership):
-        return tie_list(membership.ties[:3])
+        return tie_list(membership.ties_shown[:3])
 
 
 def tie_list(ties: list[dict]):
@@ -528,8 +531,9 @@ class PortfolioAdmin(HistoryAdmin):
 
     @admin.display(description=_("domains"))
     def domain_list(self, obj):
-        shown = obj.domains[:3]
-        rest = len(obj.domains) - len(shown)
+        domains = obj.domains_shown
+        shown = domains[:3]
+        rest = len(domains) - len(shown)
         return ", ".join(shown) + (gettext(" and %(count)d more") % {"count": rest} if rest else "")
 
     @admin.display(description=_("last run"), ordering="last_run")
@@ -561,17 +565,17 @@ class PortfolioAdmin(HistoryAdmin):
                 ngettext("used by %(count)d member", "used by %(count)d members", item.get("members", 0))
                 % {"count": item.get("members", 0)},
             )
-            for item in obj.shared_foundations
+            for item in obj.shared_foundations_shown
         ]
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>, {}</li>', rows))
 
     @admin.display(description=_("domains spanned"))
     def domains_spanned(self, obj):
-        return ", ".join(obj.domains)
+        return ", ".join(obj.domains_shown)
 
     @admin.display(description=_("functions spanned"))
     def functions_spanned(self, obj):
-        return ", ".join(obj.functions)
+        return ", ".join(obj.functions_shown)
 
 
 # Clustering runs ---------------------------------------------------------------------------------------

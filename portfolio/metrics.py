@@ -20,6 +20,7 @@ import orjson
 from domains.choices import Ambition
 from domains.models import BusinessFunction, Domain, Foundation, UseCase
 from domains.selectors import is_shared
+from domains.translation import default_name_field
 
 from .graph import LINK_KINDS, PortfolioGraph
 
@@ -129,8 +130,11 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
 
     member_ids = sorted(group_of)
     attributes, functions_of = _member_attributes(graph, member_ids)
-    domain_names = dict(Domain.objects.values_list("pk", "name"))
-    function_names = dict(BusinessFunction.objects.values_list("pk", "name"))
+    # Snapshots keep names in the default language, whatever language the run started in: pages show
+    # them in the reader's (domains.translation.names_in_current_language).
+    column = default_name_field()
+    domain_names = dict(Domain.objects.values_list("pk", column))
+    function_names = dict(BusinessFunction.objects.values_list("pk", column))
     shared_pairs = [
         (group, foundation_id, users)
         for (group, foundation_id), users in zip(pairs.tolist(), pair_users.tolist(), strict=True)
@@ -140,7 +144,7 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
     foundations = (
         {
             pk: (name, kind)
-            for pk, name, kind in Foundation.objects.filter(pk__in=foundation_ids).values_list("pk", "name", "kind")
+            for pk, name, kind in Foundation.objects.filter(pk__in=foundation_ids).values_list("pk", column, "kind")
         }
         if foundation_ids
         else {}

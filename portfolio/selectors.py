@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from core.models import AuditEvent
 from domains.models import Foundation, UseCase
 from domains.selectors import use_case_visibility_filter
+from domains.translation import localized
 
 from .choices import LIVE_PORTFOLIO_STATUSES, LinkKind, PortfolioStatus, RunStatus
 from .graph import GraphOptions, graph_build
@@ -167,8 +168,8 @@ def network_map(*, actor, domains=None, portfolios=None, foundations: bool = Fal
         rows = rows.filter(visibility)
     facts = {
         row[0]: row[1:]
-        for row in rows.values_list(
-            "pk", "reference", "title", "status", "domain__name", "estimated_annual_benefit", "business_value"
+        for row in rows.annotate(domain_name=localized("domain__name")).values_list(
+            "pk", "reference", "title", "status", "domain_name", "estimated_annual_benefit", "business_value"
         )
     }
     live = list(

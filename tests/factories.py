@@ -107,9 +107,7 @@ class UseCaseFactory(DjangoModelFactory):
         if create and extracted is not False:
             from governance.models import Kpi
 
-            Kpi.objects.create(
-                use_case=self, name="Conversion rate", category="growth", unit="%", baseline=2, target=3
-            )
+            Kpi.objects.create(use_case=self, name="Conversion rate", category="growth", unit="%", baseline=2, target=3)
 
     @factory.post_generation
     def assessed_side_effect(self, create, extracted, **kwargs):

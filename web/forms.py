@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.limits import NOTE_MAX_CHARS
+from core.limits import NOTE_MAX_CHARS, PROSE_MAX_CHARS
 from domains.choices import AMBITION_HELP, Ambition, RiskTier, Status
 from domains.forms import JourneyStagesField
 from domains.models import (
@@ -24,6 +24,15 @@ from domains.models import (
     User,
 )
 from domains.selectors import is_shared, use_case_list
+from governance.choices import (
+    KpiCategory,
+    KpiDirection,
+    KpiFrequency,
+    SideEffectCategory,
+    SideEffectKind,
+    SideEffectStatus,
+)
+from governance.models import Kpi, KpiMeasurement, SideEffect
 from portfolio.choices import LinkKind, LinkStrength
 
 SCORE_CHOICES = [("", _("Not scored yet"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -310,3 +319,373 @@ class UseCaseSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["domain"].to_field_name = "slug"
         self.fields["function"].to_field_name = "slug"
+
+
+# Impact: success measures, their measurements, side effects ---------------------------------------
+
+# What each category of success measure says, shown beside its choice: the committee asks for one
+# beyond efficiency before a use case is submitted.
+KPI_CATEGORY_HELP = {
+    KpiCategory.EFFICIENCY: _("Time or cost saved doing what is done today."),
+    KpiCategory.GROWTH: _("Revenue, conversion, basket size, new customers."),
+    KpiCategory.ENGAGEMENT: _("How customers or colleagues take it up: use, satisfaction, NPS."),
+    KpiCategory.LASTING_RESULTS: _("Results that last: retention, quality, waste avoided."),
+    KpiCategory.RISK: _("Risks kept down: errors, complaints, incidents, fairness gaps."),
+}
+LEVEL_LABELS = {
+    1: _("1 – very low"),
+    2: _("2 – low"),
+    3: _("3 – medium"),
+    4: _("4 – high"),
+    5: _("5 – very high"),
+}
+IMPACT_BACK_CHOICES = ("form", "detail")
+
+
+class DecimalInputField(forms.DecimalField):
+    """A number typed as people type it: a decimal comma or point, spaces between thousands."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
+            if "," in value and "." not in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+def _decimal_widget():
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+
+def _person_label(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def _team_people(use_case: UseCase, current_id: int | None):
+    """Whom a measure or a side effect may be given to: the team's members (and whoever holds it now,
+    even after leaving the team)."""
+    return (
+        User.objects.filter(Q(teams=use_case.team_id) | Q(pk=current_id))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _capitalise_labels(form) -> None:
+    for field in form.fields.values():
+        field.label = capfirst(field.label)
+
+
+class ServiceErrorsMixin:
+    def add_service_error(self, error: ValidationError) -> None:
+        """A service's ValidationError beside the fields it names, the rest at the top."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class KpiForm(ServiceErrorsMixin, forms.Form):
+    """A success measure: what is measured, from where to where, which way is better, how often and
+    who answers for it. governance.services.kpi_create / kpi_update write it."""
+
+    FIELDS = (
+        "name",
+        "category",
+        "unit",
+        "is_monetary",
+        "baseline",
+        "target",
+        "target_date",
+        "direction",
+        "frequency",
+        "owner",
+    )
+
+    def __init__(self, *args, use_case: UseCase, kpi: Kpi | None = None, actor: User, **kwargs):
+        if kpi is not None:
+            kwargs.setdefault("initial", {name: getattr(kpi, name) for name in self.FIELDS if name != "owner"})
+            kwargs["initial"]["owner"] = kpi.owner_id
+            for name in ("baseline", "target"):
+                # 18, not 18.0000: the figure as it was typed.
+                if kwargs["initial"].get(name) is not None:
+                    kwargs["initial"][name] = format(kwargs["initial"][name].normalize(), "f")
+        super().__init__(*args, **kwargs)
+        self.use_case = use_case
+        self.kpi = kpi
+        model = Kpi._meta
+        self.fields["name"] = forms.CharField(
+            label=model.get_field("name").verbose_name,
+            max_length=model.get_field("name").max_length,
+            help_text=_("What is measured, as the committee will read it: “Repeat purchase rate at 90 days”."),
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
+        self.fields["category"] = forms.ChoiceField(
+            label=model.get_field("category").verbose_name, choices=KpiCategory.choices, widget=forms.RadioSelect
+        )
+        self.fields["unit"] = forms.CharField(
+            label=model.get_field("unit").verbose_name,
+            max_length=model.get_field("unit").max_length,
+            required=False,
+            help_text=model.get_field("unit").help_text,
+        )
+        self.fields["is_monetary"] = forms.BooleanField(
+            label=model.get_field("is_monetary").verbose_name,
+            help_text=model.get_field("is_monetary").help_text,
+            required=False,
+        )
+        for name in ("baseline", "target"):
+            field = model.get_field(name)
+            self.fields[name] = DecimalInputField(
+                label=field.verbose_name,
+                help_text=field.help_text,
+                max_digits=field.max_digits,
+                decimal_places=field.decimal_places,
+                required=False,
+                widget=_decimal_widget(),
+            )
+        self.fields["target"].help_text = _("Where it should get to.")
+        self.fields["target_date"] = forms.DateField(
+            label=model.get_field("target_date").verbose_name,
+            help_text=model.get_field("target_date").help_text,
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+        self.fields["direction"] = forms.ChoiceField(
+            label=model.get_field("direction").verbose_name,
+            choices=KpiDirection.choices,
+            initial=KpiDirection.HIGHER,
+            widget=forms.RadioSelect,
+        )
+        self.fields["frequency"] = forms.ChoiceField(
+            label=model.get_field("frequency").verbose_name, choices=KpiFrequency.choices, initial=KpiFrequency.MONTHLY
+        )
+        self.fields["owner"] = forms.ModelChoiceField(
+            label=model.get_field("owner").verbose_name,
+            queryset=_team_people(use_case, kpi.owner_id if kpi else None),
+            required=False,
+            empty_label=_("No owner yet"),
+            help_text=_("Someone of %(team)s who records its measurements.") % {"team": use_case.team},
+        )
+        self.fields["owner"].label_from_instance = _person_label
+        if kpi is None and not self.is_bound:
+            self.initial.setdefault("owner", actor.pk if use_case.team.members.filter(pk=actor.pk).exists() else None)
+        _capitalise_labels(self)
+
+    def category_options(self):
+        return [(radio, KPI_CATEGORY_HELP.get(radio.data["value"], "")) for radio in self["category"]]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = self.use_case.kpis.exclude(pk=self.kpi.pk) if self.kpi else self.use_case.kpis.all()
+        if others.filter(name=name).exists():
+            raise ValidationError(
+                _("%(reference)s already has a success measure with this name.")
+                % {"reference": self.use_case.reference}
+            )
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        baseline, target, direction = cleaned.get("baseline"), cleaned.get("target"), cleaned.get("direction")
+        if baseline is not None and target is not None and direction in KpiDirection.values:
+            if direction == KpiDirection.HIGHER and target <= baseline:
+                self.add_error(
+                    "target",
+                    _("Higher is better, so the target must be above the baseline (%(baseline)s).")
+                    % {"baseline": baseline.normalize()},
+                )
+            elif direction == KpiDirection.LOWER and target >= baseline:
+                self.add_error(
+                    "target",
+                    _("Lower is better, so the target must be below the baseline (%(baseline)s).")
+                    % {"baseline": baseline.normalize()},
+                )
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.FIELDS}
+        data["unit"] = data["unit"].strip()
+        return data
+
+
+class MeasurementForm(forms.Form):
+    """One value of a measure on one date. The date is read here; the value and the rules (a number,
+    not in the future) are governance.services.kpi_measurements_record's, whose refusals name the
+    field and are shown beside it."""
+
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When it was observed. A date already measured is updated."),
+    )
+    value = forms.CharField(label=_("Value"), max_length=40, widget=_decimal_widget())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=KpiMeasurement._meta.get_field("note").max_length,
+        help_text=_("Optional: where the figure comes from, what happened."),
+    )
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
+        if "," in value and "." not in value:
+            value = value.replace(",", ".")
+        return value
+
+    def row(self) -> dict:
+        return {
+            "date": self.cleaned_data["date"].isoformat(),
+            "value": self.cleaned_data["value"],
+            "note": self.cleaned_data["note"],
+        }
+
+    def add_row_errors(self, errors: list[dict]) -> None:
+        for error in errors:
+            field = error.get("field")
+            self.add_error(field if field in self.fields else None, error["message"])
+
+
+class SideEffectForm(ServiceErrorsMixin, forms.Form):
+    """A side effect, anticipated before delivery or observed after: rated for likelihood and
+    severity (1 to 5), mitigated, watched by someone; an observed one may be tied to the success
+    measure that shows it. governance.services.side_effect_create / side_effect_update write it."""
+
+    FIELDS = (
+        "kind",
+        "category",
+        "title",
+        "description",
+        "likelihood",
+        "severity",
+        "mitigation",
+        "owner",
+        "status",
+        "kpi",
+    )
+
+    def __init__(self, *args, use_case: UseCase, side_effect: SideEffect | None = None, kpis=(), **kwargs):
+        if side_effect is not None:
+            initial = {name: getattr(side_effect, name) for name in self.FIELDS if name not in ("owner", "kpi")}
+            initial.update(owner=side_effect.owner_id, kpi=side_effect.kpi_id)
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.use_case = use_case
+        self.side_effect = side_effect
+        model = SideEffect._meta
+        self.fields["kind"] = forms.ChoiceField(
+            label=model.get_field("kind").verbose_name,
+            choices=SideEffectKind.choices,
+            initial=SideEffectKind.ANTICIPATED,
+            widget=forms.RadioSelect,
+            help_text=_("Anticipated: what could happen, before delivery. Observed: what did happen."),
+        )
+        self.fields["category"] = forms.ChoiceField(
+            label=model.get_field("category").verbose_name,
+            choices=[("", "—"), *SideEffectCategory.choices],
+            help_text=_("Who or what it touches."),
+        )
+        self.fields["title"] = forms.CharField(
+            label=model.get_field("title").verbose_name,
+            max_length=model.get_field("title").max_length,
+            help_text=_("In a sentence: “Store staff lose the routine of ordering by hand”."),
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
+        self.fields["description"] = forms.CharField(
+            label=model.get_field("description").verbose_name,
+            required=False,
+            max_length=PROSE_MAX_CHARS,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        levels = [("", _("Not rated yet")), *((str(n), label) for n, label in LEVEL_LABELS.items())]
+        for name, help_text in (
+            ("likelihood", _("How likely it is to happen (or, observed, to happen again).")),
+            ("severity", _("How much harm it does when it happens.")),
+        ):
+            self.fields[name] = forms.TypedChoiceField(
+                label=model.get_field(name).verbose_name,
+                choices=levels,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=help_text,
+                error_messages={
+                    "invalid_choice": _("Rate it from 1 (very low) to 5 (very high); %(value)s is not on the scale.")
+                },
+            )
+        self.fields["mitigation"] = forms.CharField(
+            label=model.get_field("mitigation").verbose_name,
+            required=False,
+            max_length=NOTE_MAX_CHARS,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("What is done to prevent it or soften it."),
+        )
+        self.fields["owner"] = forms.ModelChoiceField(
+            label=model.get_field("owner").verbose_name,
+            queryset=_team_people(use_case, side_effect.owner_id if side_effect else None),
+            required=False,
+            empty_label=_("No owner yet"),
+            help_text=_("Who watches it."),
+        )
+        self.fields["owner"].label_from_instance = _person_label
+        self.fields["status"] = forms.ChoiceField(
+            label=model.get_field("status").verbose_name,
+            choices=SideEffectStatus.choices,
+            initial=SideEffectStatus.OPEN,
+        )
+        self.fields["kpi"] = forms.ModelChoiceField(
+            label=model.get_field("kpi").verbose_name,
+            queryset=Kpi.objects.filter(pk__in=[kpi.pk for kpi in kpis]).order_by("name"),
+            required=False,
+            empty_label=_("None"),
+            help_text=model.get_field("kpi").help_text,
+        )
+        self.fields["kpi"].label_from_instance = lambda kpi: kpi.name
+        _capitalise_labels(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kpi") is not None and cleaned.get("kind") == SideEffectKind.ANTICIPATED:
+            self.add_error(
+                "kpi", _("Only an observed side effect is tied to a success measure: choose “Observed”, or none.")
+            )
+        return cleaned
+
+    def rating_fields(self):
+        return [self["likelihood"], self["severity"]]
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.FIELDS}
+        for name in ("title", "description", "mitigation"):
+            data[name] = data[name].strip()
+        return data
+
+
+class RemoveImpactForm(forms.Form):
+    """Success measures and side effects the team ticks in the use-case form to remove on saving."""
+
+    kpis = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    side_effects = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, kpis=(), side_effects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpis = list(kpis)
+        self.side_effects = list(side_effects)
+        self.fields["kpis"].choices = [(str(kpi.pk), kpi.name) for kpi in self.kpis]
+        self.fields["side_effects"].choices = [(str(effect.pk), effect.title) for effect in self.side_effects]
+
+    def _chosen(self, name, rows):
+        chosen = set(self.cleaned_data.get(name) or []) if hasattr(self, "cleaned_data") else set()
+        return [row for row in rows if str(row.pk) in chosen]
+
+    def kpis_to_remove(self):
+        return self._chosen("kpis", self.kpis)
+
+    def side_effects_to_remove(self):
+        return self._chosen("side_effects", self.side_effects)
+
+    def ticked(self, name) -> set[str]:
+        return set(self[name].value() or [])

@@ -7,8 +7,9 @@ domains.selectors.use_case_list, so another team's draft is a 404 here exactly a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,18 +30,34 @@ from core.exceptions import BusinessRuleError, ChangedMeanwhile
 from domains import services as domain_services
 from domains.choices import AMBITION_HELP, FoundationKind, JourneyStage, Status
 from domains.filters import UseCaseFilterSet
-from domains.models import UseCase
-from domains.selectors import RECORD_ONLY_STATUSES, shared_filter, use_case_list
+from domains.models import Foundation, UseCase, UseCaseFoundation
+from domains.selectors import RECORD_ONLY_STATUSES, FoundationImpact, foundation_impact, shared_filter, use_case_list
+from domains.translation import localized
 from governance import selectors
 from governance import services as workflow
+from governance.choices import LIVE_SIDE_EFFECT_STATUSES, KpiCategory, MeasurementSource
 from governance.exceptions import SubmissionIncomplete
+from governance.models import Kpi, KpiMeasurement, SideEffect
+from governance.rules import impact_refusal, measurement_refusal
+from governance.services import MeasurementRowsInvalid
 from governance.workflow import TRANSITIONS, available_actions
 from portfolio import selectors as portfolio_selectors
 from portfolio import services as link_services
 from portfolio.choices import LinkKind
 from portfolio.models import Portfolio, PortfolioMembership, UseCaseLink
 
-from .forms import LinkFormSet, RemoveLinksForm, UseCaseForm, UseCaseSearchForm
+from .forms import (
+    IMPACT_BACK_CHOICES,
+    KpiForm,
+    LinkFormSet,
+    MeasurementForm,
+    RemoveImpactForm,
+    RemoveLinksForm,
+    SideEffectForm,
+    UseCaseForm,
+    UseCaseSearchForm,
+)
+from .templatetags.impact import format_measure
 
 # Workflow steps a team takes from the use case's page, besides submit and withdraw (which have their
 # own buttons and flows); the workflow table decides whether this person may take them now.
@@ -158,9 +178,9 @@ def use_case_lookup(request):
         qs = qs.filter(Q(reference__iexact=word) | Q(title__icontains=word))
     results = [
         {"reference": ref, "title": title, "team": team, "status": str(Status(status).label)}
-        for ref, title, team, status in qs.order_by("reference").values_list(
-            "reference", "title", "team__name", "status"
-        )[:LOOKUP_LIMIT]
+        for ref, title, team, status in qs.order_by("reference")
+        .annotate(team_name=localized("team__name"))
+        .values_list("reference", "title", "team_name", "status")[:LOOKUP_LIMIT]
     ]
     return JsonResponse({"results": results})
 
@@ -168,7 +188,12 @@ def use_case_lookup(request):
 @login_required
 @require_GET
 def use_case_detail(request, reference: str):
-    use_case = _visible(request, reference)
+    return _render_detail(request, _visible(request, reference))
+
+
+def _render_detail(request, use_case: UseCase, *, measurement_form: tuple[int, MeasurementForm] | None = None):
+    """The use case's page; `measurement_form` (a measure's id and its bound form) when a measurement
+    was refused, so the page comes back with what was typed and the error beside its field."""
     is_member = _is_team_member(request.user, use_case)
     expectation = selectors.team_expectations(use_cases=[use_case])[use_case.pk] if is_member else None
     available = available_actions(actor=request.user, use_case=use_case) if is_member else []
@@ -209,11 +234,12 @@ def use_case_detail(request, reference: str):
                 for name in ("business_value", "feasibility", "data_readiness")
             ],
             "five": range(1, 6),
-            "usages": use_case.foundation_usages.select_related("foundation").order_by("foundation__name"),
+            "usages": use_case.foundation_usages.select_related("foundation").order_by(localized("foundation__name")),
             "related": related,
             "feedback": selectors.use_case_feedback(use_case=use_case),
             "timeline": selectors.use_case_timeline(use_case=use_case),
             "expectation": expectation,
+            "impact": _impact(request, use_case, with_trends=True, measurement_form=measurement_form),
         },
     )
 
@@ -242,7 +268,7 @@ def _ties(actor, membership: PortfolioMembership, *, links: list[UseCaseLink]) -
         else {}
     )
     ties = []
-    for tie in membership.ties:
+    for tie in membership.ties_shown:
         if tie.get("type") == "link" and tie["use_case"] in visible:
             reference, title = visible[tie["use_case"]]
             if tie["kind"] == LinkKind.DEPENDS_ON and tie["use_case"] in depends_on:
@@ -300,7 +326,7 @@ def portfolio_list(request):
             members=portfolio.visible_members,
             foundations=[
                 {**foundation, "kind_label": _foundation_kind(foundation.get("kind", ""))}
-                for foundation in portfolio.shared_foundations
+                for foundation in portfolio.shared_foundations_shown
             ],
             includes_my_team=any(member.use_case.team_id in my_teams for member in portfolio.visible_members),
         )
@@ -364,12 +390,32 @@ def _edit(request, *, use_case: UseCase | None):
     form = UseCaseForm(data, instance=use_case or UseCase(), actor=actor)
     links = LinkFormSet(data, prefix="links", actor=actor, use_case=use_case)
     removal = RemoveLinksForm(data, links=existing_links, prefix="links-existing")
+    impact = _impact(request, use_case, with_trends=False) if use_case is not None else None
+    impact_removal = RemoveImpactForm(
+        data,
+        kpis=[row.kpi for row in impact.kpis] if impact else [],
+        side_effects=impact.side_effects if impact else [],
+        prefix="impact-remove",
+    )
     missing = request.session.pop(MISSING_SESSION_KEY.format(pk=use_case.pk), []) if use_case else []
     status, retry_after = 200, None
 
-    if request.method == "POST" and form.is_valid() and links.is_valid() and removal.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and links.is_valid()
+        and removal.is_valid()
+        and impact_removal.is_valid()
+    ):
         try:
-            saved = _save(actor=actor, use_case=use_case, form=form, links=links, removal=removal)
+            saved = _save(
+                actor=actor,
+                use_case=use_case,
+                form=form,
+                links=links,
+                removal=removal,
+                impact_removal=impact_removal,
+            )
         except DatabaseError as exc:
             # Passing database trouble (a lock held too long, a lost connection): nothing was saved,
             # and the form comes back with everything the person typed and what to do.
@@ -397,10 +443,11 @@ def _edit(request, *, use_case: UseCase | None):
         except ValidationError:
             pass  # the errors are on the forms now; show them below
         else:
-            if request.POST.get("action") == "submit":
-                return _submit(request, saved)
+            action = request.POST.get("action", "save")
+            if action == "submit":
+                return _submit(request, saved, from_form=True)
             messages.success(request, _("%(reference)s saved as a draft.") % {"reference": saved.reference})
-            return redirect("web:use_case_edit", reference=saved.reference)
+            return redirect(_impact_action_url(saved, action) or reverse("web:use_case_edit", args=[saved.reference]))
 
     form.mark_missing(missing)
     response = render(
@@ -419,6 +466,8 @@ def _edit(request, *, use_case: UseCase | None):
                 else []
             ),
             "missing_names": set(missing),
+            "impact": impact,
+            "impact_removal": impact_removal,
             "nav_section": "mine",
         },
         status=status,
@@ -429,10 +478,11 @@ def _edit(request, *, use_case: UseCase | None):
 
 
 @transaction.atomic
-def _save(*, actor, use_case, form: UseCaseForm, links, removal) -> UseCase:
-    """Content, foundations and links in one transaction, each through its own service: a refused
-    link rolls the content back too, so nothing is left half saved. A refusal is put on the form it
-    belongs to, then re-raised so the transaction rolls back."""
+def _save(*, actor, use_case, form: UseCaseForm, links, removal, impact_removal: RemoveImpactForm) -> UseCase:
+    """Content, foundations, links and the success measures and side effects ticked for removal, in
+    one transaction, each through its own service: a refused link rolls the content back too, so
+    nothing is left half saved. A refusal is put on the form it belongs to, then re-raised so the
+    transaction rolls back."""
     if use_case is not None:
         # Every use case this save touches, locked first in primary-key order (as the link services
         # do): two teams saving links A->B and B->A at once wait for each other, never deadlock.
@@ -471,10 +521,35 @@ def _save(*, actor, use_case, form: UseCaseForm, links, removal) -> UseCase:
         except ValidationError as exc:
             link_form.add_error("target", exc.messages)
             raise
+    try:
+        for kpi in impact_removal.kpis_to_remove():
+            workflow.kpi_delete(actor=actor, kpi=kpi)
+        for side_effect in impact_removal.side_effects_to_remove():
+            workflow.side_effect_delete(actor=actor, side_effect=side_effect)
+    except BusinessRuleError as exc:
+        impact_removal.add_error(None, exc.message)
+        raise ValidationError(exc.message) from exc
     return saved
 
 
-def _submit(request, use_case: UseCase):
+def _impact_action_url(use_case: UseCase, action: str) -> str | None:
+    """Where a "save the draft, then ..." button of the form's impact section leads: the page that
+    adds or edits a success measure or a side effect, coming back to the form afterwards."""
+    back = "?back=form"
+    if action == "add_kpi":
+        return reverse("web:kpi_new", args=[use_case.reference]) + back
+    if action == "add_side_effect":
+        return reverse("web:side_effect_new", args=[use_case.reference]) + back
+    kind, _sep, pk = action.partition(":")
+    if pk.isdigit():
+        if kind == "edit_kpi":
+            return reverse("web:kpi_edit", args=[use_case.reference, int(pk)]) + back
+        if kind == "edit_side_effect":
+            return reverse("web:side_effect_edit", args=[use_case.reference, int(pk)]) + back
+    return None
+
+
+def _submit(request, use_case: UseCase, *, from_form: bool = False):
     try:
         workflow.use_case_submit(actor=request.user, use_case=use_case)
     except SubmissionIncomplete as exc:
@@ -487,6 +562,20 @@ def _submit(request, use_case: UseCase):
         )
         return redirect("web:use_case_edit", reference=use_case.reference)
     except BusinessRuleError as exc:
+        if exc.code in IMPACT_REFUSAL_CODES:
+            # What is missing is a success measure: the refusal is shown in that section, where the
+            # team adds one; the top of the page says where to look.
+            _hold_impact_refusal(request, use_case, exc)
+            messages.error(
+                request,
+                (
+                    _("%(reference)s is saved as a draft but not submitted: see “%(section)s” below.")
+                    if from_form
+                    else _("%(reference)s is not submitted: see “%(section)s” below.")
+                )
+                % {"reference": use_case.reference, "section": IMPACT_SECTION_TITLE},
+            )
+            return redirect(_impact_url(use_case, "form" if from_form else "detail"))
         messages.error(request, exc.message)
         return redirect("web:use_case_detail", reference=use_case.reference)
     messages.success(
@@ -530,8 +619,19 @@ def use_case_step_view(request, reference: str, action: str):
     label = TRANSITIONS[action].label
     try:
         workflow.use_case_transition(actor=request.user, use_case=use_case, action=action)
-    except (BusinessRuleError, PermissionDenied) as exc:
-        messages.error(request, getattr(exc, "message", None) or str(exc))
+    except BusinessRuleError as exc:
+        if exc.code in IMPACT_REFUSAL_CODES:
+            _hold_impact_refusal(request, use_case, exc)
+            messages.error(
+                request,
+                _("%(reference)s: %(step)s not done: see “%(section)s” below.")
+                % {"reference": use_case.reference, "step": str(label).lower(), "section": IMPACT_SECTION_TITLE},
+            )
+            return redirect(_impact_url(use_case, "detail"))
+        messages.error(request, exc.message)
+        return redirect("web:use_case_detail", reference=use_case.reference)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
         return redirect("web:use_case_detail", reference=use_case.reference)
     messages.success(
         request, _("%(reference)s: %(step)s done.") % {"reference": use_case.reference, "step": str(label).lower()}
@@ -539,6 +639,447 @@ def use_case_step_view(request, reference: str, action: str):
     if action == "discard":
         return redirect("web:my_use_cases")
     return redirect("web:use_case_detail", reference=use_case.reference)
+
+
+# Impact: success measures, their measurements, side effects ------------------------------------------
+#
+# Each is added and changed on a page of its own (reached from the use case's page in any state, and
+# from the form's impact section, which saves the draft first), and written by the governance
+# services, which decide who may: the team that owns the use case, or its committee.
+
+# The workflow's refusals that are about this section (governance/workflow.py): shown inside it.
+IMPACT_REFUSAL_CODES = frozenset({"outcome_kpi_missing", "side_effects_not_assessed"})
+IMPACT_REFUSAL_SESSION_KEY = "web.impact_refusal.{pk}"
+IMPACT_SECTION_TITLE = gettext_lazy("Side effects and success beyond efficiency")
+TREND_LENGTH = 12
+SPARKLINE_WIDTH, SPARKLINE_HEIGHT, SPARKLINE_PAD = 132, 40, 4
+# A side effect's likelihood x severity (1 to 25) read as a level: from 15 high, from 8 medium.
+RISK_LEVELS = (
+    (15, "high", gettext_lazy("High")),
+    (8, "medium", gettext_lazy("Medium")),
+    (1, "low", gettext_lazy("Low")),
+)
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A measure's last values drawn as a line in an SVG box, with its baseline and target."""
+
+    points: str
+    last_x: float
+    last_y: float
+    baseline_y: float | None
+    target_y: float | None
+    label: str
+    width: int = SPARKLINE_WIDTH
+    height: int = SPARKLINE_HEIGHT
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    kpi: Kpi  # with .progress (governance.selectors.kpis_with_progress)
+    trend: list[KpiMeasurement]
+    sparkline: Sparkline | None
+    form: MeasurementForm | None  # None: this person records no measurement of it
+    form_open: bool = False
+
+    @property
+    def progress_percent(self) -> int | None:
+        progress = self.kpi.progress.progress
+        return None if progress is None else round(progress * 100)
+
+
+@dataclass(frozen=True)
+class Impact:
+    kpis: list[KpiRow]
+    side_effects: list[SideEffect]
+    can_change: bool
+    refusal: dict | None
+    outcome_required: bool
+
+    @property
+    def has_outcome_kpi(self) -> bool:
+        return any(row.kpi.category != KpiCategory.EFFICIENCY for row in self.kpis)
+
+    @property
+    def has_assessed_side_effect(self) -> bool:
+        return any(effect.is_assessed for effect in self.side_effects)
+
+    @property
+    def live_assessed(self) -> int:
+        return sum(1 for e in self.side_effects if e.is_assessed and e.status in LIVE_SIDE_EFFECT_STATUSES)
+
+
+def _impact(
+    request, use_case: UseCase, *, with_trends: bool, measurement_form: tuple[int, MeasurementForm] | None = None
+) -> Impact:
+    """The use case's success measures (with their progress and, on its page, their trend and the
+    measurement form) and its side-effect register; a fixed number of queries whatever their count."""
+    user = request.user
+    can_change = impact_refusal(user, use_case) is None
+    kpis = selectors.kpis_with_progress(queryset=use_case.kpis.select_related("owner"))
+    recent = selectors.kpi_recent_measurements(kpis=kpis, limit=TREND_LENGTH) if with_trends else {}
+    rows = []
+    for kpi in kpis:
+        kpi.use_case = use_case
+        form, form_open = None, False
+        if with_trends and _may_measure(user, kpi, can_change):
+            if measurement_form is not None and measurement_form[0] == kpi.pk:
+                form, form_open = measurement_form[1], True
+            else:
+                form = MeasurementForm(prefix=f"kpi-{kpi.pk}", initial={"date": timezone.localdate()})
+        trend = recent.get(kpi.pk, [])
+        rows.append(KpiRow(kpi=kpi, trend=trend, sparkline=_sparkline(kpi, trend), form=form, form_open=form_open))
+    # The register ranks by likelihood x severity (the model orders by severity); unrated ones last.
+    side_effects = sorted(
+        use_case.side_effects.select_related("owner", "kpi"),
+        key=lambda effect: (-(effect.score or 0), -(effect.severity or 0), effect.pk),
+    )
+    for effect in side_effects:
+        effect.level = _risk_level(effect.score)
+    return Impact(
+        kpis=rows,
+        side_effects=side_effects,
+        can_change=can_change,
+        refusal=request.session.pop(IMPACT_REFUSAL_SESSION_KEY.format(pk=use_case.pk), None),
+        outcome_required=settings.GOVERNANCE_SUBMISSION_REQUIRES_OUTCOME_KPI,
+    )
+
+
+def _may_measure(user, kpi: Kpi, can_change: bool) -> bool:
+    """Whether the page offers this person the measurement form (the service decides on posting):
+    whoever may change the use case's measures, and the measure's owner."""
+    if can_change:
+        return True
+    return kpi.owner_id == user.pk and measurement_refusal(user, kpi) is None
+
+
+def _risk_level(score: int | None) -> tuple[str, str] | None:
+    if score is None:
+        return None
+    return next((key, label) for floor, key, label in RISK_LEVELS if score >= floor)
+
+
+def _sparkline(kpi: Kpi, trend: list[KpiMeasurement]) -> Sparkline | None:
+    if not trend:
+        return None
+    values = [float(m.value) for m in trend]
+    references = [float(v) for v in (kpi.baseline, kpi.target) if v is not None]
+    low, high = min(values + references), max(values + references)
+    span = (high - low) or 1.0
+    inner_w, inner_h = SPARKLINE_WIDTH - 2 * SPARKLINE_PAD, SPARKLINE_HEIGHT - 2 * SPARKLINE_PAD
+
+    def x(index: int) -> float:
+        return round(SPARKLINE_PAD + (index / (len(values) - 1) if len(values) > 1 else 0.5) * inner_w, 1)
+
+    def y(value: float) -> float:
+        return round(SPARKLINE_PAD + (high - value) / span * inner_h, 1)
+
+    first, last = trend[0], trend[-1]
+    label = ngettext(
+        "One measurement: %(last)s on %(last_date)s",
+        "The last %(count)d measurements, from %(first)s on %(first_date)s to %(last)s on %(last_date)s",
+        len(trend),
+    ) % {
+        "count": len(trend),
+        "first": format_measure(first.value),
+        "first_date": date_format(first.date, "DATE_FORMAT"),
+        "last": format_measure(last.value),
+        "last_date": date_format(last.date, "DATE_FORMAT"),
+    }
+    return Sparkline(
+        points=" ".join(f"{x(i)},{y(v)}" for i, v in enumerate(values)),
+        last_x=x(len(values) - 1),
+        last_y=y(values[-1]),
+        baseline_y=y(float(kpi.baseline)) if kpi.baseline is not None else None,
+        target_y=y(float(kpi.target)) if kpi.target is not None else None,
+        label=label,
+    )
+
+
+def _hold_impact_refusal(request, use_case: UseCase, exc: BusinessRuleError) -> None:
+    request.session[IMPACT_REFUSAL_SESSION_KEY.format(pk=use_case.pk)] = {"code": exc.code, "message": exc.message}
+
+
+def _impact_url(use_case: UseCase, back: str) -> str:
+    """The impact section of the form (while the team may still edit the use case) or of the page."""
+    if back == "form" and use_case.is_editable:
+        return reverse("web:use_case_edit", args=[use_case.reference]) + "#section-impact"
+    return reverse("web:use_case_detail", args=[use_case.reference]) + "#impact"
+
+
+def _back(request) -> str:
+    back = request.POST.get("back") or request.GET.get("back")
+    return back if back in IMPACT_BACK_CHOICES else "detail"
+
+
+def _require_impact(request, use_case: UseCase) -> None:
+    """The page that changes a measure or a side effect opens for whom the services will let save it."""
+    refusal = impact_refusal(request.user, use_case)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def _impact_page(request, use_case: UseCase, template: str, form, *, back: str, **context):
+    return render(
+        request,
+        template,
+        {
+            "use_case": use_case,
+            "form": form,
+            "back": back,
+            "back_url": _impact_url(use_case, back),
+            "nav_section": "mine" if _is_team_member(request.user, use_case) else "explore",
+            **context,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_new(request, reference: str):
+    return _kpi_page(request, _visible(request, reference), kpi=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_edit(request, reference: str, pk: int):
+    use_case = _visible(request, reference)
+    return _kpi_page(request, use_case, kpi=get_object_or_404(use_case.kpis.select_related("owner"), pk=pk))
+
+
+def _kpi_page(request, use_case: UseCase, *, kpi: Kpi | None):
+    _require_impact(request, use_case)
+    back = _back(request)
+    data = request.POST if request.method == "POST" else None
+    form = KpiForm(data, use_case=use_case, kpi=kpi, actor=request.user)
+    if data is not None and form.is_valid():
+        try:
+            if kpi is None:
+                saved = workflow.kpi_create(actor=request.user, use_case=use_case, data=form.service_data())
+            else:
+                saved = workflow.kpi_update(actor=request.user, kpi=kpi, data=form.service_data())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        except BusinessRuleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            text = _("Success measure “%(name)s” added.") if kpi is None else _("Success measure “%(name)s” saved.")
+            messages.success(request, text % {"name": saved.name})
+            return redirect(_impact_url(use_case, back))
+    return _impact_page(request, use_case, "web/kpi_form.html", form, back=back, kpi=kpi)
+
+
+@login_required
+@require_POST
+def kpi_delete_view(request, reference: str, pk: int):
+    use_case = _visible(request, reference)
+    kpi = get_object_or_404(use_case.kpis, pk=pk)
+    try:
+        workflow.kpi_delete(actor=request.user, kpi=kpi)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Success measure “%(name)s” removed, with its measurements.") % {"name": kpi.name})
+    return redirect(_impact_url(use_case, _back(request)))
+
+
+@login_required
+@require_POST
+def kpi_measure(request, reference: str, pk: int):
+    """Record one measurement of a measure from the use case's page, in any state (measurements are
+    made in delivery). The same date again updates its value. A refused value comes back on the page,
+    beside its field, with what was typed; nothing is written."""
+    use_case = _visible(request, reference)
+    kpi = get_object_or_404(use_case.kpis, pk=pk)
+    kpi.use_case = use_case
+    refusal = measurement_refusal(request.user, kpi)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    form = MeasurementForm(request.POST, prefix=f"kpi-{kpi.pk}")
+    if form.is_valid():
+        try:
+            result = workflow.kpi_measurements_record(
+                actor=request.user, kpi=kpi, rows=[form.row()], source=MeasurementSource.MANUAL
+            )
+        except MeasurementRowsInvalid as exc:
+            form.add_row_errors(exc.details["errors"])
+        except BusinessRuleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            measurement = result.measurements[0]
+            values = {
+                "name": kpi.name,
+                "value": format_measure(measurement.value),
+                "date": date_format(measurement.date, "DATE_FORMAT"),
+            }
+            if result.created:
+                text = _("%(name)s: %(value)s recorded for %(date)s.")
+            elif result.updated:
+                text = _("%(name)s: the value of %(date)s is now %(value)s.")
+            else:
+                text = _("%(name)s: %(date)s already had this value; nothing changed.")
+            messages.success(request, text % values)
+            return redirect(reverse("web:use_case_detail", args=[use_case.reference]) + f"#kpi-{kpi.pk}")
+    return _render_detail(request, use_case, measurement_form=(kpi.pk, form))
+
+
+@login_required
+@require_POST
+def measurement_delete_view(request, reference: str, pk: int, measurement: int):
+    use_case = _visible(request, reference)
+    kpi = get_object_or_404(use_case.kpis, pk=pk)
+    row = get_object_or_404(kpi.measurements, pk=measurement)
+    workflow.measurement_delete(actor=request.user, measurement=row)
+    messages.success(
+        request,
+        _("%(name)s: the measurement of %(date)s is removed.")
+        % {"name": kpi.name, "date": date_format(row.date, "DATE_FORMAT")},
+    )
+    return redirect(reverse("web:use_case_detail", args=[use_case.reference]) + f"#kpi-{kpi.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def side_effect_new(request, reference: str):
+    return _side_effect_page(request, _visible(request, reference), side_effect=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def side_effect_edit(request, reference: str, pk: int):
+    use_case = _visible(request, reference)
+    return _side_effect_page(request, use_case, side_effect=get_object_or_404(use_case.side_effects, pk=pk))
+
+
+def _side_effect_page(request, use_case: UseCase, *, side_effect: SideEffect | None):
+    _require_impact(request, use_case)
+    back = _back(request)
+    data = request.POST if request.method == "POST" else None
+    form = SideEffectForm(data, use_case=use_case, side_effect=side_effect, kpis=list(use_case.kpis.all()))
+    if data is not None and form.is_valid():
+        try:
+            if side_effect is None:
+                saved = workflow.side_effect_create(actor=request.user, use_case=use_case, data=form.service_data())
+            else:
+                saved = workflow.side_effect_update(
+                    actor=request.user, side_effect=side_effect, data=form.service_data()
+                )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        except BusinessRuleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if side_effect is None:
+                text = _("Side effect “%(title)s” recorded.")
+            else:
+                text = _("Side effect “%(title)s” saved.")
+            messages.success(request, text % {"title": saved.title})
+            return redirect(_impact_url(use_case, back))
+    return _impact_page(
+        request, use_case, "web/side_effect_form.html", form, back=back, side_effect=side_effect, five=range(1, 6)
+    )
+
+
+@login_required
+@require_POST
+def side_effect_delete_view(request, reference: str, pk: int):
+    use_case = _visible(request, reference)
+    side_effect = get_object_or_404(use_case.side_effects, pk=pk)
+    workflow.side_effect_delete(actor=request.user, side_effect=side_effect)
+    messages.success(request, _("Side effect “%(title)s” removed.") % {"title": side_effect.title})
+    return redirect(_impact_url(use_case, _back(request)))
+
+
+@login_required
+@require_POST
+def side_effects_reviewed_view(request, reference: str):
+    """The team went through its live side effects and found them still right: reviewed today."""
+    use_case = _visible(request, reference)
+    try:
+        count = workflow.side_effects_mark_reviewed(actor=request.user, use_case=use_case)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d side effect marked as reviewed today.",
+                "%(count)d side effects marked as reviewed today.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect(_impact_url(use_case, "detail"))
+
+
+# Foundations: what a team can build on ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FoundationCard:
+    """A foundation as the team site shows it: what it unlocks (domains.selectors.foundation_impact)
+    and the use cases building on it that this person may see."""
+
+    rank: int | None
+    impact: FoundationImpact
+    use_cases: list[UseCase]
+    owned_by_my_team: bool
+
+    @property
+    def foundation(self) -> Foundation:
+        return self.impact.foundation
+
+    @property
+    def statuses(self) -> list[tuple[str, str, int]]:
+        return [(status, Status(status).label, count) for status, count in self.impact.by_status.items()]
+
+
+@login_required
+@require_GET
+def foundation_list(request):
+    """The foundations ranked by what they unlock: the use cases building on each, how many reuse it,
+    the estimated benefit it enables and what it holds back while it is not ready. Another team's
+    draft never shows; the counts are of shared use cases only."""
+    kind = request.GET.get("kind", "")
+    foundations = Foundation.objects.filter(kind=kind) if kind in FoundationKind.values else None
+    impacts = foundation_impact(foundations=foundations)
+    visible = use_case_list(actor=request.user).exclude(status__in=RECORD_ONLY_STATUSES).values("pk")
+    building: dict[int, list[UseCase]] = {impact.foundation.pk: [] for impact in impacts}
+    for usage in (
+        UseCaseFoundation.objects.filter(foundation_id__in=list(building), use_case__in=visible)
+        .select_related("use_case__team")
+        .order_by("use_case__reference")
+    ):
+        building[usage.foundation_id].append(usage.use_case)
+    my_teams = _team_ids(request.user)
+    ranked, unused = [], []
+    for impact in impacts:
+        use_cases = building[impact.foundation.pk]
+        card = FoundationCard(
+            rank=None,
+            impact=impact,
+            use_cases=use_cases,
+            owned_by_my_team=impact.foundation.owner_team_id in my_teams,
+        )
+        if impact.unlocked or use_cases:
+            ranked.append(replace(card, rank=len(ranked) + 1))
+        else:
+            unused.append(card)
+    return render(
+        request,
+        "web/foundation_list.html",
+        {
+            "ranked": ranked,
+            "unused": unused,
+            "kinds": FoundationKind.choices,
+            "kind": kind if foundations is not None else "",
+            "my_teams": my_teams,
+            "low_readiness": settings.FOUNDATION_LOW_READINESS,
+            "five": range(1, 6),
+            "nav_section": "foundations",
+        },
+    )
 
 
 def signin_locked_out(request, credentials, *args, **kwargs):

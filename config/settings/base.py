@@ -23,7 +23,11 @@ DEBUG = env("DEBUG")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Before the admin: its translated admin classes and widgets (domains/translation.py says which
+    # fields are named in every language of LANGUAGES).
+    "modeltranslation",
+    # django.contrib.admin, whose default site has the committee's dashboard as its home page.
+    "governance.admin_site.CommitteeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -159,6 +163,12 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them ("1 Dec 2026", "1 déc. 2026"): config/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
+# Reference data is named in each language (domains/translation.py: name_en, name_fr...). English is
+# the default: it is required, and shown wherever a name has no translation yet.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = env("TIME_ZONE", default="Europe/Paris")
 USE_I18N = True
 USE_TZ = True
@@ -310,6 +320,10 @@ SPECTACULAR_SETTINGS = {
         "FoundationKindEnum": "domains.choices.FoundationKind",
         "LinkKindEnum": "portfolio.choices.LinkKind",
         "UseCaseStatusEnum": "domains.choices.Status",
+        "KpiCategoryEnum": "governance.choices.KpiCategory",
+        "SideEffectCategoryEnum": "governance.choices.SideEffectCategory",
+        "SideEffectKindEnum": "governance.choices.SideEffectKind",
+        "SideEffectStatusEnum": "governance.choices.SideEffectStatus",
     },
 }
 

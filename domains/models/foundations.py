@@ -9,11 +9,14 @@ from core.limits import NOTE_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
 from ..choices import FoundationKind, Readiness
-from .organisation import Team
+from .organisation import DESCRIPTIONS, Team
+from .translated import TranslatedFieldsMixin
 
 
-class Foundation(TimeStampedModel):
+class Foundation(TranslatedFieldsMixin, TimeStampedModel):
     """A data source, platform, model or infrastructure component that use cases build on."""
+
+    translated_fields = ("name", "description")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
@@ -30,8 +33,9 @@ class Foundation(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("foundation")
+        verbose_name_plural = _("foundations")
         constraints = [
-            *text_limit_constraints("foundation", {"description": NOTE_MAX_CHARS}),
+            *text_limit_constraints("foundation", dict.fromkeys(DESCRIPTIONS, NOTE_MAX_CHARS)),
             models.CheckConstraint(
                 condition=Q(readiness__gte=1, readiness__lte=5),
                 name="foundation_readiness_1_to_5",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from core.limits import NOTE_MAX_CHARS, limited_text, text_limit_constraints
 from core.models import TimeStampedModel
 
 from ..choices import StrategicPriority
+from .translated import TranslatedFieldsMixin, with_translations
 
 
 class User(AbstractUser):
@@ -23,6 +25,14 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="people",
     )
+    # The language of the emails this person gets; blank: the site's default (settings.LANGUAGE_CODE).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the emails you receive. Blank: the site's default language."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -32,31 +42,51 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class BusinessFunction(TimeStampedModel):
+# The description in each language has the database's limit (django-modeltranslation adds the
+# translation fields after the class; their check constraints are declared here).
+DESCRIPTIONS = with_translations("description")
+
+
+class BusinessFunction(TranslatedFieldsMixin, TimeStampedModel):
+    translated_fields = ("name", "description")
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = limited_text(_("description"), NOTE_MAX_CHARS, blank=True)
 
     class Meta:
-        constraints = [*text_limit_constraints("function", {"description": NOTE_MAX_CHARS})]
+        constraints = [*text_limit_constraints("function", dict.fromkeys(DESCRIPTIONS, NOTE_MAX_CHARS))]
         ordering = ["name"]
         verbose_name = _("business function")
+        verbose_name_plural = _("business functions")
 
     def __str__(self) -> str:
         return self.name
 
 
-class Domain(TimeStampedModel):
+class Domain(TranslatedFieldsMixin, TimeStampedModel):
     """A business domain, the focus area in which use cases reinforce each other."""
+
+    translated_fields = ("name", "description")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = limited_text(_("description"), NOTE_MAX_CHARS, blank=True)
     owner = models.ForeignKey(
-        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_domains"
+        "domains.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_domains",
+        verbose_name=_("owner"),
     )
     sponsor = models.ForeignKey(
-        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsored_domains"
+        "domains.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sponsored_domains",
+        verbose_name=_("sponsor"),
     )
     strategic_priority = models.PositiveSmallIntegerField(
         _("strategic priority"), choices=StrategicPriority.choices, default=StrategicPriority.MEDIUM
@@ -64,15 +94,18 @@ class Domain(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [*text_limit_constraints("domain", {"description": NOTE_MAX_CHARS})]
+        constraints = [*text_limit_constraints("domain", dict.fromkeys(DESCRIPTIONS, NOTE_MAX_CHARS))]
         ordering = ["name"]
         verbose_name = _("domain")
+        verbose_name_plural = _("domains")
 
     def __str__(self) -> str:
         return self.name
 
 
-class Team(TimeStampedModel):
+class Team(TranslatedFieldsMixin, TimeStampedModel):
+    translated_fields = ("name", "description")
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     function = models.ForeignKey(
@@ -86,9 +119,10 @@ class Team(TimeStampedModel):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        constraints = [*text_limit_constraints("team", {"description": NOTE_MAX_CHARS})]
+        constraints = [*text_limit_constraints("team", dict.fromkeys(DESCRIPTIONS, NOTE_MAX_CHARS))]
         ordering = ["name"]
         verbose_name = _("team")
+        verbose_name_plural = _("teams")
 
     def __str__(self) -> str:
         return self.name

@@ -50,6 +50,10 @@ class ReferenceSequence(models.Model):
     name = models.CharField(max_length=50, primary_key=True)
     last_value = models.PositiveBigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("reference sequence")
+        verbose_name_plural = _("reference sequences")
+
     def __str__(self) -> str:
         return f"{self.name}: {self.last_value}"
 
@@ -214,6 +218,7 @@ class UseCase(TimeStampedModel):
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("use case")
+        verbose_name_plural = _("use cases")
         indexes = [models.Index(fields=["updated_at", "id"], name="usecase_updated_id_idx")]
         constraints = [
             *text_limit_constraints(
@@ -312,8 +317,12 @@ class UseCase(TimeStampedModel):
 class UseCaseFoundation(TimeStampedModel):
     """That a use case builds on a foundation, and how."""
 
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="foundation_usages")
-    foundation = models.ForeignKey(Foundation, on_delete=models.PROTECT, related_name="usages")
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="foundation_usages", verbose_name=_("use case")
+    )
+    foundation = models.ForeignKey(
+        Foundation, on_delete=models.PROTECT, related_name="usages", verbose_name=_("foundation")
+    )
     note = models.CharField(_("how it is used"), max_length=255, blank=True)
 
     class Meta:
@@ -329,4 +338,7 @@ class UseCaseFoundation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.use_case_id} uses {self.foundation}"
+        # "UC-0068 Agent assist uses Customer 360": the use case by its reference and title.
+        if self.use_case_id is None or self.foundation_id is None:
+            return str(_("foundation used"))
+        return str(_("%(use_case)s uses %(foundation)s")) % {"use_case": self.use_case, "foundation": self.foundation}

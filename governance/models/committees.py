@@ -43,6 +43,7 @@ class Committee(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("committee")
+        verbose_name_plural = _("committees")
         constraints = [
             *text_limit_constraints("committee", {"mandate": PROSE_MAX_CHARS}),
             models.CheckConstraint(
@@ -77,8 +78,12 @@ class CommitteeMembership(TimeStampedModel):
 
     Role = MemberRole
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey("domains.User", on_delete=models.CASCADE, related_name="committee_memberships")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("committee")
+    )
+    user = models.ForeignKey(
+        "domains.User", on_delete=models.CASCADE, related_name="committee_memberships", verbose_name=_("user")
+    )
     function = models.ForeignKey(
         "domains.BusinessFunction",
         verbose_name=_("function represented"),
@@ -96,6 +101,7 @@ class CommitteeMembership(TimeStampedModel):
     class Meta:
         ordering = ["committee_id", "role", "user_id", "start_date"]
         verbose_name = _("committee membership")
+        verbose_name_plural = _("committee memberships")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

@@ -12,7 +12,9 @@ from .committees import Committee
 
 
 class Meeting(TimeStampedModel):
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("committee")
+    )
     date = models.DateField(_("date"))
     agenda = models.ManyToManyField(
         "domains.UseCase", through="governance.AgendaItem", related_name="meetings", blank=True
@@ -22,6 +24,7 @@ class Meeting(TimeStampedModel):
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         constraints = [
             *text_limit_constraints("meeting", {"minutes": MINUTES_MAX_CHARS}),
             models.UniqueConstraint(
@@ -36,13 +39,16 @@ class Meeting(TimeStampedModel):
 
 
 class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
-    use_case = models.ForeignKey("domains.UseCase", on_delete=models.PROTECT, related_name="agenda_items")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("meeting"))
+    use_case = models.ForeignKey(
+        "domains.UseCase", on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("use case")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:
         ordering = ["meeting_id", "position"]
         verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "use_case"],
@@ -57,4 +63,5 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.position}. {self.use_case_id}"
+        # "1. UC-0068 Agent assist": the use case by its reference and title, never its database id.
+        return f"{self.position}. {self.use_case}" if self.use_case_id else f"{self.position}."

@@ -20,13 +20,23 @@ class Notification(models.Model):
 
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
     recipient = models.ForeignKey(
-        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+        "domains.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     email = models.EmailField(_("email"))
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     use_case = models.ForeignKey(
-        "domains.UseCase", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        "domains.UseCase",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("use case"),
     )
     # Reminders are computed by periodic tasks; the key makes a second run the same day a no-op.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
@@ -45,6 +55,7 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx")]
         constraints = [
             models.CheckConstraint(

@@ -17,8 +17,12 @@ class ReviewRound(models.Model):
     """One review of a use case by its committee, from "start review" to a decision, a change
     request or a withdrawal. Each member votes once per round; a resubmission opens a new one."""
 
-    use_case = models.ForeignKey("domains.UseCase", on_delete=models.PROTECT, related_name="review_rounds")
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="review_rounds")
+    use_case = models.ForeignKey(
+        "domains.UseCase", on_delete=models.PROTECT, related_name="review_rounds", verbose_name=_("use case")
+    )
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="review_rounds", verbose_name=_("committee")
+    )
     number = models.PositiveSmallIntegerField(_("round"))
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -27,6 +31,7 @@ class ReviewRound(models.Model):
     class Meta:
         ordering = ["use_case_id", "number"]
         verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
         constraints = [
             models.UniqueConstraint(
                 fields=["use_case", "number"],
@@ -58,8 +63,8 @@ class ReviewRound(models.Model):
 class Vote(models.Model):
     Choice = VoteChoice
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="votes")
-    voter = models.ForeignKey("domains.User", on_delete=models.PROTECT, related_name="votes")
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="votes", verbose_name=_("round"))
+    voter = models.ForeignKey("domains.User", on_delete=models.PROTECT, related_name="votes", verbose_name=_("voter"))
     # The function the voter represented on the committee when they voted.
     function = models.ForeignKey(
         "domains.BusinessFunction", verbose_name=_("function"), on_delete=models.PROTECT, related_name="votes"
@@ -71,6 +76,7 @@ class Vote(models.Model):
     class Meta:
         ordering = ["round_id", "created_at", "id"]
         verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         constraints = [
             *text_limit_constraints("vote", {"comment": NOTE_MAX_CHARS}),
             models.UniqueConstraint(
@@ -94,19 +100,26 @@ class Decision(models.Model):
 
     Outcome = DecisionOutcome
 
-    use_case = models.ForeignKey("domains.UseCase", on_delete=models.PROTECT, related_name="decisions")
+    use_case = models.ForeignKey(
+        "domains.UseCase", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("use case")
+    )
     # One decision per round: the database refuses a second even if two requests race.
-    round = models.OneToOneField(ReviewRound, on_delete=models.PROTECT, related_name="decision")
+    round = models.OneToOneField(
+        ReviewRound, on_delete=models.PROTECT, related_name="decision", verbose_name=_("round")
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
     rationale = limited_text(_("rationale"), PROSE_MAX_CHARS)
     conditions = limited_text(_("conditions"), PROSE_MAX_CHARS, blank=True)
-    decided_by = models.ForeignKey("domains.User", on_delete=models.PROTECT, related_name="decisions")
+    decided_by = models.ForeignKey(
+        "domains.User", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("decided by")
+    )
     votes = models.ManyToManyField(Vote, verbose_name=_("votes it rests on"), related_name="decisions", blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         constraints = [
             *text_limit_constraints("decision", {"rationale": PROSE_MAX_CHARS, "conditions": PROSE_MAX_CHARS}),
             models.CheckConstraint(
@@ -128,9 +141,15 @@ class Decision(models.Model):
 class ChangeRequest(models.Model):
     """What the committee asks the team to change before it resubmits."""
 
-    use_case = models.ForeignKey("domains.UseCase", on_delete=models.PROTECT, related_name="change_requests")
-    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="change_requests")
-    author = models.ForeignKey("domains.User", on_delete=models.PROTECT, related_name="change_requests")
+    use_case = models.ForeignKey(
+        "domains.UseCase", on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("use case")
+    )
+    round = models.ForeignKey(
+        ReviewRound, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("round")
+    )
+    author = models.ForeignKey(
+        "domains.User", on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("author")
+    )
     comment = limited_text(_("comment"), NOTE_MAX_CHARS)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
@@ -138,6 +157,7 @@ class ChangeRequest(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
         constraints = [
             *text_limit_constraints("change_request", {"comment": NOTE_MAX_CHARS}),
             models.CheckConstraint(

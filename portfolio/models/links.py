@@ -14,6 +14,22 @@ from core.models import TimeStampedModel
 
 from ..choices import SYMMETRIC_KINDS, LinkKind, LinkStrength
 
+# How a link reads, from its source to its target.
+LINK_SENTENCES = {
+    LinkKind.SHARES_DATA: _("%(source)s shares data with %(target)s"),
+    LinkKind.SHARES_PLATFORM: _("%(source)s shares a platform with %(target)s"),
+    LinkKind.DEPENDS_ON: _("%(source)s depends on %(target)s"),
+    LinkKind.REINFORCES: _("%(source)s reinforces %(target)s"),
+    LinkKind.CONFLICTS_WITH: _("%(source)s conflicts with %(target)s"),
+}
+
+
+def _end_label(link, end: str) -> str:
+    """One end of a link by its reference (the use case's number, never its database id)."""
+    if getattr(link, f"{end}_id") is None:
+        return "?"
+    return getattr(link, end).reference
+
 
 class UseCaseLink(TimeStampedModel):
     """A directed link from `source` to `target`. For symmetric kinds the direction carries no
@@ -33,13 +49,19 @@ class UseCaseLink(TimeStampedModel):
     )
     rationale = limited_text(_("rationale"), NOTE_MAX_CHARS, blank=True)
     created_by = models.ForeignKey(
-        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="created_links"
+        "domains.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_links",
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("use-case link")
+        verbose_name_plural = _("use-case links")
         indexes = [
             models.Index(fields=["updated_at", "id"], name="link_updated_id_idx"),
             models.Index(fields=["target", "kind"], name="link_target_kind_idx"),
@@ -79,7 +101,9 @@ class UseCaseLink(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source_id} {self.kind} {self.target_id}"
+        # A sentence, as the committee reads it: "UC-0068 shares data with UC-0010".
+        sentence = LINK_SENTENCES.get(self.kind, _("%(source)s is linked to %(target)s"))
+        return str(sentence) % {"source": _end_label(self, "source"), "target": _end_label(self, "target")}
 
     @property
     def is_symmetric(self) -> bool:

@@ -192,6 +192,7 @@ class Portfolio(TimeStampedModel):
     class Meta:
         ordering = ["reference"]
         verbose_name = _("portfolio")
+        verbose_name_plural = _("portfolios")
         indexes = [models.Index(fields=["updated_at", "id"], name="portfolio_updated_id_idx")]
         constraints = [
             *text_limit_constraints("portfolio", {"theme": NOTE_MAX_CHARS, "status_reason": NOTE_MAX_CHARS}),
@@ -216,10 +217,39 @@ class Portfolio(TimeStampedModel):
 
     @property
     def why(self) -> str:
-        """The one-line reason for the group, in the reader's language (portfolio.explain)."""
+        """The one-line reason for the group, in the reader's language (portfolio.explain), the
+        foundation and the domains it names too."""
+        from domains.models import Domain, Foundation
+        from domains.translation import names_in_current_language
+
         from ..explain import why_sentence
 
-        return why_sentence(self.explanation)
+        explanation = dict(self.explanation or {})
+        if explanation.get("foundation"):
+            explanation["foundation"] = names_in_current_language(Foundation, [explanation["foundation"]])[0]
+        explanation["domains"] = names_in_current_language(Domain, explanation.get("domains") or [])
+        return why_sentence(explanation)
+
+    # The run keeps the names of the domains, functions and foundations in the default language
+    # (portfolio.metrics); these say them in the reader's.
+
+    @property
+    def domains_shown(self) -> list[str]:
+        from domains.models import Domain
+        from domains.translation import names_in_current_language
+
+        return names_in_current_language(Domain, self.domains)
+
+    @property
+    def functions_shown(self) -> list[str]:
+        from domains.models import BusinessFunction
+        from domains.translation import names_in_current_language
+
+        return names_in_current_language(BusinessFunction, self.functions)
+
+    @property
+    def shared_foundations_shown(self) -> list[dict]:
+        return [_named_foundation(item, "id") for item in self.shared_foundations]
 
 
 class PortfolioMembership(TimeStampedModel):
@@ -258,7 +288,13 @@ class PortfolioMembership(TimeStampedModel):
     # measured instead of reading every member's ties back. Empty: unknown, written again next time.
     ties_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
     added_by = models.ForeignKey(
-        "domains.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        "domains.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("added by"),
     )
     # No field history here: a run rewrites thousands of memberships in bulk. Who placed, moved or
     # pinned a member is in the audit trail (the committee) and in the run's change summary (runs).
@@ -282,3 +318,15 @@ class PortfolioMembership(TimeStampedModel):
     @property
     def audit_use_case_id(self) -> int | None:
         return self.use_case_id
+
+    @property
+    def ties_shown(self) -> list[dict]:
+        """The ties, a foundation named in the reader's language (the run kept the default's)."""
+        return [_named_foundation(tie, "foundation") if tie.get("type") == "foundation" else tie for tie in self.ties]
+
+
+def _named_foundation(item: dict, id_key: str) -> dict:
+    from domains.models import Foundation
+    from domains.translation import name_in_current_language
+
+    return {**item, "name": name_in_current_language(Foundation, item.get(id_key), item.get("name", ""))}

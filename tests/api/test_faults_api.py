@@ -151,8 +151,12 @@ def test_a_write_token_reads_and_creates_and_submits_while_redis_is_down_and_the
     created = team.post("/api/v1/use-cases/", new_use_case_payload(world.use_case.team.slug), format="json")
     assert (listed.status_code, exported.status_code, created.status_code) == (200, 200, 201), created.content
     new = UseCase.objects.get(pk=created.json()["id"])
+    # Submission needs a success measure beyond efficiency: the integration adds one first.
+    measure = {"use_case": new.pk, "name": "Basket conversion", "category": "growth", "baseline": 2, "target": 3}
+    measured = team.post("/api/v1/kpis/", measure, format="json")
     submitted = team.post(url(new, "submit"))
 
+    assert measured.status_code == 201, measured.content
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
     assert_waiting_for_the_broker(len(COMMITTEE_EMAILS))

@@ -101,6 +101,10 @@ def test_every_list_takes_the_incremental_range_and_keeps_its_shape_when_empty(
 
     run = portfolio_services.clustering_run_create(actor=world.chair, dispatch=False, min_size=2)
     assert portfolio_services.clustering_run_execute(run_id=run.pk).portfolio_count == 1
+    # A measurement of the use case's success measure (the factory gives it one).
+    services.kpi_measurements_record(
+        actor=world.secretary, kpi=use_case.kpis.first(), rows=[{"date": timezone.localdate(), "value": 2.5}]
+    )
     future = (timezone.now() + timedelta(days=1)).isoformat()
 
     full = committee_client.get(path)

@@ -288,6 +288,13 @@ def test_every_list_and_row_matches_the_schema_with_null_and_blank_values(schema
     governance.meeting_prepare_next(
         actor=world.secretary, committee=world.committee, date=datetime.date.today() + datetime.timedelta(days=7)
     )
+    # A measured success measure (an unmeasured one, the factory's, has its latest values null), with a
+    # note-less measurement recorded by nobody; an unrated side effect (no score, no review).
+    measured = governance.kpi_measurements_record(
+        actor=SYSTEM, kpi=bare.kpis.get(), rows=[{"date": datetime.date.today(), "value": 2.5}]
+    )
+    assert measured.created == 1
+    governance.side_effect_create(actor=SYSTEM, use_case=bare, data={"category": "customer", "title": "Unrated"})
     assert ReviewRound.objects.filter(closed_reason="").exists() and Foundation.objects.filter(owner_team=None)
     loaded = schemathesis.openapi.from_dict(schema)
 

@@ -184,7 +184,8 @@ def read_only_key(fuzz_data, db):
 
 def call_and_validate(case, key: str) -> None:
     if case.query and case.query.get("cursor") and case.meta and case.meta.generation.mode.is_positive:
-        case.query["cursor"] = FlatPagination.encode_cursor(A_POSITION, 1, case.operation.path)
+        # A cursor belongs to the list at the path requested: a nested list's holds its id (/kpis/7/measurements/).
+        case.query["cursor"] = FlatPagination.encode_cursor(A_POSITION, 1, case.formatted_path)
     savepoint = transaction.savepoint()
     try:
         case.call_and_validate(headers={"Authorization": f"Token {key}"})

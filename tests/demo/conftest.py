@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 
 
@@ -24,3 +26,21 @@ def _demo_organisation(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo(_demo_organisation, db):
     """The demo organisation, for tests that read it (loaded once: see above)."""
+
+
+@pytest.fixture
+def broken_data(tmp_path, monkeypatch):
+    """A copy of the data files to spoil, read by the loader instead of the real ones."""
+    from demo import fixtures
+
+    copy = tmp_path / "data"
+    shutil.copytree(fixtures.DATA_DIR, copy)
+    monkeypatch.setattr(fixtures, "DATA_DIR", copy)
+    return copy
+
+
+def spoil(path, old: str, new: str) -> None:
+    """Replace the first `old` in the file at `path` (which must hold it)."""
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))

@@ -2,7 +2,6 @@
 history over the last 18 months, and idempotent. Loaded once per test session (tests/demo/conftest.py)."""
 
 import datetime
-import shutil
 
 import pytest
 import yaml
@@ -14,9 +13,10 @@ from core.models import AuditEvent
 from demo import fixtures
 from demo.fixtures import DemoDataError
 from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
-from governance.models import Decision, Meeting, ReviewRound
+from governance.models import Decision, Kpi, KpiMeasurement, Meeting, ReviewRound, SideEffect
 from governance.selectors import round_quorum
 from portfolio.models import UseCaseLink
+from tests.demo.conftest import spoil
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,11 @@ def _snapshot() -> dict:
         "audit": AuditEvent.objects.count(),
         "decisions": Decision.objects.count(),
         "meetings": Meeting.objects.count(),
+        "kpis": sorted(Kpi.objects.values_list("use_case_id", "name", "updated_at")),
+        "measurements": sorted(KpiMeasurement.objects.values_list("kpi_id", "date", "value", "updated_at")),
+        "side_effects": sorted(
+            SideEffect.objects.values_list("use_case_id", "title", "last_reviewed_on", "updated_at")
+        ),
     }
 
 
@@ -112,21 +117,6 @@ def test_loading_again_changes_nothing(demo, capsys):
     assert _snapshot() == before
     printed = capsys.readouterr().out
     assert "nothing changed" in printed and "marc.dubois" in printed and "demo-pass-2026" in printed
-
-
-@pytest.fixture
-def broken_data(tmp_path, monkeypatch):
-    """A copy of the data files to spoil, read by the loader instead of the real ones."""
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    monkeypatch.setattr(fixtures, "DATA_DIR", copy)
-    return copy
-
-
-def _spoil(path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 @pytest.mark.parametrize(
@@ -151,7 +141,7 @@ def _spoil(path, old: str, new: str) -> None:
     ],
 )
 def test_a_wrong_value_in_the_files_fails_loudly_naming_where(broken_data, file, old, new, message):
-    _spoil(broken_data / file, old, new)
+    spoil(broken_data / file, old, new)
     functions = set(BusinessFunction.objects.values_list("slug", flat=True))
 
     with pytest.raises(DemoDataError) as excinfo:

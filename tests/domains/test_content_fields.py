@@ -33,7 +33,13 @@ def test_the_admin_shows_every_content_field_and_foundations_as_an_inline(rf):
     from domains.models import UseCaseFoundation
 
     model_admin = admin.site._registry[UseCase]
-    shown = [name for _title, options in model_admin.fieldsets for name in options["fields"]]
+    # A fieldset's entry is a field or a row of fields shown side by side.
+    shown = [
+        name
+        for _title, options in model_admin.fieldsets
+        for entry in options["fields"]
+        for name in (entry if isinstance(entry, tuple | list) else (entry,))
+    ]
     assert set(USE_CASE_CONTENT_FIELDS) - set(shown) == {"foundations"}
     assert UseCaseFoundation in {inline.model for inline in model_admin.inlines}
 

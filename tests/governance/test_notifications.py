@@ -9,7 +9,8 @@ import pytest
 from celery.exceptions import Retry
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from config.celery_app import app
 from governance import services
@@ -243,7 +244,7 @@ def test_committee_is_reminded_once_a_day_of_use_cases_waiting_in_review(world):
 
     assert {n.email for n in created} == COMMITTEE_EMAILS
     assert all(use_case.reference in n.body and recent.reference not in n.body for n in created)
-    assert created[0].subject == "1 use case(s) waiting in review for more than 14 days"
+    assert created[0].subject == "1 use case waiting in review for more than 14 days"
     assert services.notifications_remind_overdue_reviews(days=14) == []  # same day: nothing new
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     assert len(services.notifications_remind_overdue_reviews(days=14, now=tomorrow)) == 5
@@ -262,7 +263,7 @@ def test_members_who_have_not_voted_are_reminded_before_a_meeting(world):
     # the chair and the members who have not voted; not the secretary (no vote), not finance (voted)
     assert {n.email for n in created} == {"chair@example.com", "marketing@example.com", "hr@example.com"}
     assert all(str(use_case) in n.body for n in created)
-    assert f"{meeting.date}" in created[0].subject
+    assert date_format(meeting.date) in created[0].subject  # "1 Dec 2026"
     assert services.notifications_remind_missing_votes(days_before=3) == []
 
 
@@ -281,7 +282,10 @@ def test_the_beat_schedule_runs_the_sweeper_and_the_reminders(settings):
         "governance.dispatch_pending_notifications_task",
         "governance.remind_overdue_reviews_task",
         "governance.remind_missing_votes_task",
+        "governance.remind_stale_side_effects_task",
+        "governance.snapshot_impact_task",
     } <= tasks
+    app.loader.import_default_modules()  # every app's tasks module, as a worker loads them
     assert tasks <= set(app.tasks)
 
 
@@ -289,3 +293,55 @@ def _another_use_case(world):
     from tests.factories import UseCaseFactory
 
     return UseCaseFactory(team=world.use_case.team, owner=world.owner)
+
+
+def test_each_committee_member_reads_the_submission_in_their_language(world):
+    # given: the chair reads French, a member English, the others the site's default (English)
+    type(world.chair).objects.filter(pk=world.chair.pk).update(language="fr")
+    type(world.finance).objects.filter(pk=world.finance.pk).update(language="en")
+    domain, team = world.use_case.domain, world.use_case.team
+    domain.name_fr, team.name_fr = "Tarification dynamique", "Prix"
+    domain.save()
+    team.save()
+
+    # when
+    services.use_case_submit(actor=world.team_member, use_case=world.use_case)
+
+    # then: one row per member, each in its reader's language, the domain and team named in it too
+    rows = {n.email: n for n in Notification.objects.filter(kind="submitted")}
+    assert set(rows) == COMMITTEE_EMAILS
+    french, english = rows["chair@example.com"], rows["finance@example.com"]
+    reference = world.use_case.reference
+    assert french.subject == f"{reference} soumis pour revue"
+    assert "a soumis" in french.body
+    assert "(Tarification dynamique, équipe Prix)" in french.body
+    assert english.subject == f"{reference} submitted for review"
+    assert f"({domain.name_en}, team {team.name_en})" in english.body
+    assert rows["hr@example.com"].subject == english.subject  # no language: the site's default
+
+
+def test_the_team_reads_the_committee_request_in_each_members_language(world):
+    use_case = advance(world, "in_review")
+    type(world.owner).objects.filter(pk=world.owner.pk).update(language="fr")
+
+    services.use_case_request_changes(actor=world.finance, use_case=use_case, comment="Quantify the benefit.")
+
+    rows = {n.email: n for n in Notification.objects.filter(kind="changes_requested")}
+    assert rows["owner@example.com"].subject == f"{use_case.reference} : le comité demande des modifications"
+    assert "Quantify the benefit." in rows["owner@example.com"].body
+    assert rows["team-member@example.com"].subject == f"{use_case.reference}: the committee requests changes"
+
+
+def test_reminders_are_written_in_each_readers_language_with_its_dates(world):
+    use_case = advance(world, "in_review")
+    type(use_case).objects.filter(pk=use_case.pk).update(status_changed_at=timezone.now() - datetime.timedelta(days=20))
+    type(world.chair).objects.filter(pk=world.chair.pk).update(language="fr")
+
+    created = {n.email: n for n in services.notifications_remind_overdue_reviews(days=14)}
+
+    since = timezone.localdate() - datetime.timedelta(days=20)
+    with translation.override("fr"):
+        french_date = date_format(since)
+    assert created["chair@example.com"].subject == "1 cas d'usage en attente de revue depuis plus de 14 jours"
+    assert french_date in created["chair@example.com"].body
+    assert created["finance@example.com"].subject == "1 use case waiting in review for more than 14 days"

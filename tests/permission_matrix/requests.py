@@ -30,14 +30,18 @@ from django.utils import timezone
 
 from core.models import ApiToken, AuditEvent
 from domains.models import BusinessFunction, Domain, Foundation, Team, UseCase, User
+from governance.dashboard import CHARTS as DASHBOARD_CHARTS
 from governance.models import (
     ChangeRequest,
     Committee,
     CommitteeMembership,
     Decision,
+    ImpactSnapshot,
+    Kpi,
     Meeting,
     Notification,
     ReviewRound,
+    SideEffect,
     Vote,
 )
 from portfolio.models import UseCaseLink
@@ -202,6 +206,86 @@ def web_form(name: str, **overrides):
     return data
 
 
+def kpi_of(name: str):
+    """The success measure of a use case of the world (the factory gives each one: a growth measure)."""
+    return lambda w: w.uc(name).kpis.order_by("pk").first().pk
+
+
+def side_effect_of(name: str):
+    return lambda w: w.uc(name).side_effects.order_by("pk").first().pk
+
+
+def a_measurement_of(name: str):
+    """A measurement to remove, made when the row is asked (inside the test's savepoint)."""
+
+    def pk(w: W) -> int:
+        from governance.models import KpiMeasurement
+
+        kpi = w.uc(name).kpis.order_by("pk").first()
+        measurement, _created = KpiMeasurement.objects.get_or_create(
+            kpi=kpi, date=datetime.date(2026, 1, 5), defaults={"value": 2}
+        )
+        return measurement.pk
+
+    return pk
+
+
+def a_snapshot(w: W) -> int:
+    """A weekly snapshot of the dashboard's figures, made when the row is asked."""
+    snapshot, _created = ImpactSnapshot.objects.get_or_create(
+        taken_on=datetime.date(2026, 1, 4), defaults={"figures": {"use_cases": 9}}
+    )
+    return snapshot.pk
+
+
+def impact_rows(name: str, model: str):
+    """What a use case's success measures or side effects are, read before and after a write."""
+
+    def read(w: W):
+        from governance.models import Kpi, KpiMeasurement, SideEffect
+
+        models = {"kpi": Kpi, "measurement": KpiMeasurement, "side_effect": SideEffect}
+        lookup = "kpi__use_case" if model == "measurement" else "use_case"
+        rows = models[model].objects.filter(**{lookup: w.uc(name)}).values()
+        return sorted(tuple(sorted(row.items())) for row in rows)
+
+    return read
+
+
+def web_kpi(**overrides):
+    fields = {
+        "name": "Repeat purchase rate",
+        "category": "lasting_results",
+        "unit": "%",
+        "baseline": "18",
+        "target": "24",
+        "direction": "higher",
+        "frequency": "monthly",
+        "owner": "",
+    }
+    return body(**{**fields, **overrides})
+
+
+def web_side_effect(**overrides):
+    fields = {
+        "kind": "anticipated",
+        "category": "workforce",
+        "title": "Store staff lose the routine of ordering by hand",
+        "likelihood": "3",
+        "severity": "4",
+        "status": "open",
+    }
+    return body(**{**fields, **overrides})
+
+
+def web_measurement(name: str):
+    def data(w: W, who) -> dict:
+        prefix = f"kpi-{kpi_of(name)(w)}"
+        return {f"{prefix}-date": timezone.localdate().isoformat(), f"{prefix}-value": "2.5"}
+
+    return data
+
+
 def new_web_use_case(w: W, who) -> dict:
     return {
         "title": "A new pricing idea",
@@ -358,6 +442,10 @@ OBJECTS = {
     "axes.accessattempt": lambda w: AccessAttempt.objects.order_by("pk").first().pk,
     "axes.accesslog": lambda w: AccessLog.objects.order_by("pk").first().pk,
     "axes.accessfailurelog": lambda w: AccessFailureLog.objects.order_by("pk").first().pk,
+    "governance.kpi": kpi_of("draft"),
+    "governance.sideeffect": side_effect_of("draft"),
+    "governance.kpimeasurement": a_measurement_of("draft"),
+    "governance.impactsnapshot": lambda w: a_snapshot(w),
 }
 # What each admin model's pages say the object is, in the request column.
 OBJECT_NAMES = {
@@ -389,6 +477,8 @@ HISTORY_MODELS = {
     "domains.usecase": UseCase,
     "portfolio.usecaselink": UseCaseLink,
     "governance.committee": Committee,
+    "governance.kpi": Kpi,
+    "governance.sideeffect": SideEffect,
 }
 
 
@@ -406,6 +496,10 @@ ADMIN_GROUPS = (
     ("domains.businessfunction", "domains.domain", "domains.foundation"),
     # django-axes' records of sign-ins and failed attempts: an administrator's.
     ("axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"),
+    # A use case's success measures and side effects (of Pricing's draft), saved through the services.
+    ("governance.kpi", "governance.sideeffect"),
+    # The measurements, across measures, and the weekly snapshots of the dashboard: read-only.
+    ("governance.kpimeasurement", "governance.impactsnapshot"),
 )
 # Where a model's old address (/admin/<app>/<model>/<id>/, a redirect to its change page) is asked.
 OLD_ADDRESS = "admin/<app>/<model>/<path:object_id>/"
@@ -633,6 +727,251 @@ def portfolio_action(name: str, **extra) -> Ask:
     return action("portfolio.portfolio", name, portfolio_pk, portfolio_row, apply="1", **extra)
 
 
+# API: success measures, measurements and side effects (governance/api/impact.py). The objects are the
+# factory's growth measure and side effect of each use case (kpi_of, side_effect_of, a_measurement_of).
+
+
+def _kpi_body(use_case: str):
+    return body(use_case=pk(use_case), name="Repeat purchase rate", category="lasting_results", baseline=18, target=24)
+
+
+def _measurements(*days_ago: int):
+    """A push: one body (a JSON array), for the one URL of its row."""
+    return lambda w, who: [
+        [{"date": (timezone.localdate() - datetime.timedelta(days=n)).isoformat(), "value": 2.5} for n in days_ago]
+    ]
+
+
+def _owned_by_team_member(name: str):
+    def prepare(w: W) -> None:
+        from governance.models import Kpi
+
+        Kpi.objects.filter(pk=kpi_of(name)(w)).update(owner=w.team_member)
+
+    return prepare
+
+
+def _impact_api() -> dict[tuple[str, str], Ask]:
+    from governance.models import Kpi, KpiMeasurement, SideEffect
+
+    def kpi(name: str, route: str = "api:kpi-detail"):
+        return url(route, kpi_of(name))
+
+    def side_effect(name: str):
+        return url("api:side-effect-detail", side_effect_of(name))
+
+    def measurement(name: str):
+        return url("api:kpi-measurement-detail", a_measurement_of(name))
+
+    return {
+        ("api:kpi-list", "GET the list"): Ask("get", url("api:kpi-list"), api=True),
+        ("api:kpi-list", "POST a measure for Pricing's submitted use case"): Ask(
+            "post", url("api:kpi-list"), _kpi_body("submitted"), state=count(Kpi), api=True
+        ),
+        ("api:kpi-list", "POST a measure for Pricing's draft"): Ask(
+            "post", url("api:kpi-list"), _kpi_body("draft"), state=count(Kpi), api=True
+        ),
+        ("api:kpi-detail", "GET the measure of Pricing's submitted use case"): Ask("get", kpi("submitted"), api=True),
+        ("api:kpi-detail", "GET the measure of Pricing's draft"): Ask("get", kpi("draft"), api=True),
+        ("api:kpi-detail", "PATCH the measure of Pricing's submitted use case: target 4"): Ask(
+            "patch", kpi("submitted"), body(target=4), state=impact_rows("submitted", "kpi"), api=True
+        ),
+        ("api:kpi-detail", "DELETE the measure of Pricing's draft"): Ask(
+            "delete", kpi("draft"), state=impact_rows("draft", "kpi"), api=True
+        ),
+        ("api:kpi-detail", "DELETE the only measure of Pricing's submitted use case"): Ask(
+            "delete", kpi("submitted"), state=impact_rows("submitted", "kpi"), api=True
+        ),
+        ("api:kpi-detail", "PUT the measure of Pricing's submitted use case"): Ask(
+            "put", kpi("submitted"), body(name="x"), state=impact_rows("submitted", "kpi"), api=True
+        ),
+        ("api:kpi-measurements", "GET the measurements of Pricing's submitted use case's measure"): Ask(
+            "get", kpi("submitted", "api:kpi-measurements"), api=True
+        ),
+        ("api:kpi-measurements", "POST two measurements to Pricing's submitted use case's measure"): Ask(
+            "post",
+            kpi("submitted", "api:kpi-measurements"),
+            _measurements(14, 7),
+            state=impact_rows("submitted", "measurement"),
+            api=True,
+        ),
+        ("api:kpi-measurements", "POST one dated tomorrow to Pricing's submitted use case's measure"): Ask(
+            "post",
+            kpi("submitted", "api:kpi-measurements"),
+            _measurements(-1),
+            state=impact_rows("submitted", "measurement"),
+            api=True,
+        ),
+        ("api:kpi-measurements", "POST one to Logistics' submitted use case's measure, owned by team-member"): Ask(
+            "post",
+            kpi("logistics_submitted", "api:kpi-measurements"),
+            _measurements(7),
+            prepare=_owned_by_team_member("logistics_submitted"),
+            state=impact_rows("logistics_submitted", "measurement"),
+            api=True,
+        ),
+        ("api:kpi-measurement-list", "GET the list"): Ask("get", url("api:kpi-measurement-list"), api=True),
+        ("api:kpi-measurement-list", "POST a row"): Ask(
+            "post", url("api:kpi-measurement-list"), body(value=1), state=count(KpiMeasurement), api=True
+        ),
+        ("api:kpi-measurement-detail", "GET a measurement of Pricing's submitted use case"): Ask(
+            "get", measurement("submitted"), api=True
+        ),
+        ("api:kpi-measurement-detail", "GET a measurement of Pricing's draft"): Ask(
+            "get", measurement("draft"), api=True
+        ),
+        ("api:kpi-measurement-detail", "PUT, PATCH or DELETE a measurement of Pricing's submitted use case"): Ask(
+            ALL_WRITES, measurement("submitted"), body(value=1), state=impact_rows("submitted", "measurement"), api=True
+        ),
+        ("api:side-effect-list", "GET the list"): Ask("get", url("api:side-effect-list"), api=True),
+        ("api:side-effect-list", "POST a side effect of Pricing's submitted use case"): Ask(
+            "post",
+            url("api:side-effect-list"),
+            body(use_case=pk("submitted"), category="workforce", title="Staff lose a routine", severity=4),
+            state=count(SideEffect),
+            api=True,
+        ),
+        ("api:side-effect-detail", "GET the side effect of Pricing's submitted use case"): Ask(
+            "get", side_effect("submitted"), api=True
+        ),
+        ("api:side-effect-detail", "GET the side effect of Pricing's draft"): Ask(
+            "get", side_effect("draft"), api=True
+        ),
+        ("api:side-effect-detail", "PATCH the side effect of Pricing's submitted use case: severity 4"): Ask(
+            "patch", side_effect("submitted"), body(severity=4), state=impact_rows("submitted", "side_effect"), api=True
+        ),
+        ("api:side-effect-detail", "DELETE the side effect of Pricing's submitted use case"): Ask(
+            "delete", side_effect("submitted"), state=impact_rows("submitted", "side_effect"), api=True
+        ),
+        ("api:side-effect-detail", "PUT the side effect of Pricing's submitted use case"): Ask(
+            "put", side_effect("submitted"), body(title="x"), state=impact_rows("submitted", "side_effect"), api=True
+        ),
+        ("api:use-case-impact-side-effects-reviewed", "POST Pricing's in-delivery use case"): Ask(
+            "post",
+            url("api:use-case-impact-side-effects-reviewed", pk("in_delivery")),
+            state=impact_rows("in_delivery", "side_effect"),
+            api=True,
+        ),
+        ("api:use-case-impact-side-effects-reviewed", "GET Pricing's in-delivery use case"): Ask(
+            "get", url("api:use-case-impact-side-effects-reviewed", pk("in_delivery")), api=True
+        ),
+    }
+
+
+def _kpi_page(name: str) -> Path:
+    return admin("governance.kpi", "change", kpi_of(name))
+
+
+def _inline_kpi_added(name: str):
+    """The use case's page as posted with a new row in its success measures."""
+
+    def data(w: W, who) -> dict:
+        posted = admin_form(admin("domains.usecase", "change", pk(name)))(w, who)
+        index = int(posted["kpis-TOTAL_FORMS"])
+        posted.update(
+            {
+                "kpis-TOTAL_FORMS": str(index + 1),
+                f"kpis-{index}-name": "Repeat purchases",
+                f"kpis-{index}-category": "lasting_results",
+                f"kpis-{index}-baseline": "18",
+                f"kpis-{index}-target": "24",
+                f"kpis-{index}-direction": "higher",
+            }
+        )
+        return posted
+
+    return data
+
+
+def _impact_admin() -> dict[tuple[str, str], Ask]:
+    """The admin's pages of success measures and side effects beyond their GETs (_admin_pages): saving
+    them (on their pages and as inlines of the use case's page), recording a measurement, the removal
+    a service refuses, and the foundations ranked by what they unlock."""
+    from governance.models import KpiMeasurement
+
+    def extra_measure_pk(w: W) -> int:
+        # A second measure of Pricing's draft, made when the row is asked: removing it leaves one.
+        kpi, _created = Kpi.objects.get_or_create(
+            use_case=w.uc("draft"),
+            name="Handling time",
+            defaults={"category": "efficiency", "baseline": 9, "target": 7, "direction": "lower"},
+        )
+        return kpi.pk
+
+    ranking = url("admin:domains_foundation_ranking")
+    return {
+        ("admin:governance_kpi_add", "POST a measure for Pricing's submitted use case"): Ask(
+            "post",
+            admin("governance.kpi", "add"),
+            body(
+                use_case=pk("submitted"),
+                name="Repeat purchases",
+                category="lasting_results",
+                baseline="18",
+                target="24",
+                direction="higher",
+                frequency="monthly",
+            ),
+            state=count(Kpi),
+        ),
+        ("admin:governance_kpi_change", "POST the measure of Pricing's submitted use case: new name"): Ask(
+            "post",
+            _kpi_page("submitted"),
+            admin_form(_kpi_page("submitted"), name=lambda w, who: "Conversion to paid"),
+            state=impact_rows("submitted", "kpi"),
+        ),
+        ("admin:governance_kpi_change", "POST the measure of Pricing's in-delivery use case: a value recorded"): Ask(
+            "post",
+            _kpi_page("in_delivery"),
+            admin_form(
+                _kpi_page("in_delivery"),
+                **{
+                    "recorded-0-date": lambda w, who: timezone.localdate().isoformat(),
+                    "recorded-0-value": lambda w, who: "2.6",
+                },
+            ),
+            state=impact_rows("in_delivery", "measurement"),
+        ),
+        ("admin:governance_kpi_delete", "POST delete the second measure of Pricing's draft"): Ask(
+            "post",
+            admin("governance.kpi", "delete", extra_measure_pk),
+            body(post="yes"),
+            state=impact_rows("draft", "kpi"),
+        ),
+        ("admin:governance_kpi_delete", "POST delete the only measure of Pricing's submitted use case"): Ask(
+            "post",
+            admin("governance.kpi", "delete", kpi_of("submitted")),
+            body(post="yes"),
+            state=impact_rows("submitted", "kpi"),
+        ),
+        ("admin:governance_sideeffect_change", "POST the side effect of Pricing's submitted use case: mitigating"): Ask(
+            "post",
+            admin("governance.sideeffect", "change", side_effect_of("submitted")),
+            admin_form(
+                admin("governance.sideeffect", "change", side_effect_of("submitted")),
+                status=lambda w, who: "mitigating",
+            ),
+            state=impact_rows("submitted", "side_effect"),
+        ),
+        (admin_names(ADMIN_GROUPS[4], "change"), "POST one"): Ask(
+            "post",
+            _pages(ADMIN_GROUPS[4], "change", obj),
+            body(note="Changed"),
+            state=count(KpiMeasurement, ImpactSnapshot),
+        ),
+        ("admin:domains_usecase_change", "POST Pricing's submitted use case: a success measure added"): Ask(
+            "post",
+            admin("domains.usecase", "change", pk("submitted")),
+            _inline_kpi_added("submitted"),
+            state=impact_rows("submitted", "kpi"),
+        ),
+        ("admin:domains_foundation_ranking", "GET the foundations ranked by what they unlock"): Ask("get", ranking),
+        ("admin:domains_foundation_ranking", "GET the ranking as CSV"): Ask(
+            "get", lambda w: ranking(w) + "?format=csv"
+        ),
+    }
+
+
 ASKS: dict[tuple[str, str], Ask] = {
     # Signing in, languages, health, API schema ---------------------------------------------------------
     ("login", "GET the sign-in page"): Ask("get", url("login")),
@@ -714,6 +1053,78 @@ ASKS: dict[tuple[str, str], Ask] = {
         "get", url("web:use_case_step", ref("draft"), const("discard"))
     ),
     ("web:portfolio_list", "GET"): Ask("get", url("web:portfolio_list")),
+    ("web:foundation_list", "GET"): Ask("get", url("web:foundation_list")),
+    ("web:kpi_new", "GET the form for Pricing's submitted use case"): Ask("get", url("web:kpi_new", ref("submitted"))),
+    ("web:kpi_new", "GET the form for Pricing's draft"): Ask("get", url("web:kpi_new", ref("draft"))),
+    ("web:kpi_new", "POST a measure on Pricing's submitted use case"): Ask(
+        "post", url("web:kpi_new", ref("submitted")), web_kpi(), state=impact_rows("submitted", "kpi")
+    ),
+    ("web:kpi_new", "POST a measure on Pricing's draft"): Ask(
+        "post", url("web:kpi_new", ref("draft")), web_kpi(), state=impact_rows("draft", "kpi")
+    ),
+    ("web:kpi_edit", "GET the measure of Pricing's submitted use case"): Ask(
+        "get", url("web:kpi_edit", ref("submitted"), kpi_of("submitted"))
+    ),
+    ("web:kpi_edit", "POST the measure of Pricing's submitted use case: new name"): Ask(
+        "post",
+        url("web:kpi_edit", ref("submitted"), kpi_of("submitted")),
+        web_kpi(name="Conversion at checkout", category="growth", baseline="2", target="3"),
+        state=impact_rows("submitted", "kpi"),
+    ),
+    ("web:kpi_delete", "POST the measure of Pricing's draft"): Ask(
+        "post", url("web:kpi_delete", ref("draft"), kpi_of("draft")), state=impact_rows("draft", "kpi")
+    ),
+    ("web:kpi_delete", "GET the measure of Pricing's draft"): Ask(
+        "get", url("web:kpi_delete", ref("draft"), kpi_of("draft"))
+    ),
+    ("web:kpi_measure", "POST a measurement of Pricing's in-delivery use case"): Ask(
+        "post",
+        url("web:kpi_measure", ref("in_delivery"), kpi_of("in_delivery")),
+        web_measurement("in_delivery"),
+        state=impact_rows("in_delivery", "measurement"),
+    ),
+    ("web:kpi_measure", "GET Pricing's in-delivery use case's measure"): Ask(
+        "get", url("web:kpi_measure", ref("in_delivery"), kpi_of("in_delivery"))
+    ),
+    ("web:measurement_delete", "POST a measurement of Pricing's in-delivery use case"): Ask(
+        "post",
+        url("web:measurement_delete", ref("in_delivery"), kpi_of("in_delivery"), a_measurement_of("in_delivery")),
+        state=impact_rows("in_delivery", "measurement"),
+    ),
+    ("web:side_effect_new", "GET the form for Pricing's submitted use case"): Ask(
+        "get", url("web:side_effect_new", ref("submitted"))
+    ),
+    ("web:side_effect_new", "POST a side effect on Pricing's submitted use case"): Ask(
+        "post",
+        url("web:side_effect_new", ref("submitted")),
+        web_side_effect(),
+        state=impact_rows("submitted", "side_effect"),
+    ),
+    ("web:side_effect_edit", "GET the side effect of Pricing's submitted use case"): Ask(
+        "get", url("web:side_effect_edit", ref("submitted"), side_effect_of("submitted"))
+    ),
+    ("web:side_effect_edit", "POST the side effect of Pricing's submitted use case: severity 4"): Ask(
+        "post",
+        url("web:side_effect_edit", ref("submitted"), side_effect_of("submitted")),
+        web_side_effect(category="customer", title="Customers see fewer slots", likelihood="2", severity="4"),
+        state=impact_rows("submitted", "side_effect"),
+    ),
+    ("web:side_effect_delete", "POST the side effect of Pricing's submitted use case"): Ask(
+        "post",
+        url("web:side_effect_delete", ref("submitted"), side_effect_of("submitted")),
+        state=impact_rows("submitted", "side_effect"),
+    ),
+    ("web:side_effect_delete", "GET the side effect of Pricing's submitted use case"): Ask(
+        "get", url("web:side_effect_delete", ref("submitted"), side_effect_of("submitted"))
+    ),
+    ("web:side_effects_reviewed", "POST Pricing's in-delivery use case"): Ask(
+        "post",
+        url("web:side_effects_reviewed", ref("in_delivery")),
+        state=impact_rows("in_delivery", "side_effect"),
+    ),
+    ("web:side_effects_reviewed", "GET Pricing's in-delivery use case"): Ask(
+        "get", url("web:side_effects_reviewed", ref("in_delivery"))
+    ),
     # API: use cases -----------------------------------------------------------------------------------
     ("api:use-case-list", "GET the list"): Ask("get", url("api:use-case-list"), api=True),
     ("api:use-case-list", "POST a draft for Pricing (owner: a Pricing member)"): Ask(
@@ -906,6 +1317,14 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("retire", "Pricing's approved use case"): _transition("retire", "approved"),
     # Admin: the site ------------------------------------------------------------------------------------
     ("admin:index", "GET"): Ask("get", url("admin:index")),
+    # The dashboard (the admin's home page) serves each chart's rows as CSV (governance/dashboard.py).
+    ("admin:dashboard_csv", "GET each chart's CSV of the dashboard"): Ask(
+        "get", lambda w: [reverse("admin:dashboard_csv", args=[slug]) for slug in DASHBOARD_CHARTS]
+    ),
+    ("admin:dashboard_csv", "GET a chart's CSV for an unknown domain"): Ask(
+        "get", lambda w: reverse("admin:dashboard_csv", args=["pipeline"]) + "?domain=atlantis"
+    ),
+    ("admin:dashboard_csv", "GET the CSV of an unknown chart"): Ask("get", url("admin:dashboard_csv", const("pie"))),
     ("admin:login", "GET"): Ask("get", url("admin:login")),
     ("admin:logout", "POST"): Ask("post", url("admin:logout")),
     ("admin:password_change", "GET"): Ask("get", url("admin:password_change")),
@@ -933,6 +1352,9 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("admin:auth_user_password_change", "GET team-member's password form"): Ask(
         "get", url("admin:auth_user_password_change", lambda w: w.team_member.pk)
     ),
+    # Admin: success measures, side effects and the foundations ranked (governance/admin.py,
+    # domains/admin_views.py) ------------------------------------------------------------------------------
+    **_impact_admin(),
     # Admin: saving ------------------------------------------------------------------------------------------
     ("admin:auth_group_change", "POST the committee's group: add change_user"): Ask(
         "post",
@@ -1213,6 +1635,14 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("core.apitoken revoke_tokens", "on the read token (finance's)"): action(
         "core.apitoken", "revoke_tokens", lambda w: w.read_token.pk, values(ApiToken, lambda w: w.read_token.pk)
     ),
+    ("domains.usecase mark_side_effects_reviewed", "on Pricing's in-delivery use case, reviewed today"): action(
+        "domains.usecase",
+        "mark_side_effects_reviewed",
+        pk("in_delivery"),
+        impact_rows("in_delivery", "side_effect"),
+        apply="1",
+        reviewed_on=timezone.localdate().isoformat(),
+    ),
     ("governance.committee prepare_next_meeting", "on the committee"): action(
         "governance.committee", "prepare_next_meeting", lambda w: w.committee.pk, count(AuditEvent, Meeting)
     ),
@@ -1250,6 +1680,7 @@ ASKS: dict[tuple[str, str], Ask] = {
     },
     **_api_reads(),
     **_api_action_gets(),
+    **_impact_api(),
 }
 
 # The admin's direct saves (reference data, accounts, groups, meetings, deletions):

@@ -291,8 +291,11 @@ def test_the_missing_fields_are_shown_once(alice_client, org):
 
 
 def test_submit_complete_use_case_goes_to_the_committee(alice_client, org):
-    response = alice_client.post(NEW, form_data(org, action="submit"), follow=True)
-    use_case = UseCase.objects.get()
+    # A draft with its success measure beyond efficiency (the factory's growth measure): a new use
+    # case has none until it is saved (tests/web/test_impact_pages.py covers that refusal).
+    use_case = org.use_case()
+    response = alice_client.post(edit_url(use_case), form_data(org, action="submit"), follow=True)
+    use_case.refresh_from_db()
     assert use_case.status == "submitted"
     assert f"{use_case.reference} is submitted to the committee." in response.text
 
