@@ -129,6 +129,7 @@ def _labels() -> dict[str, Any]:
         "reusing": gettext("In use or on the way"),
         "not_reusing": gettext("Rejected or retired"),
         "held_back": gettext("holds back %(count)s"),
+        "group": {"domain": gettext("Domain"), "portfolio": gettext("Portfolio")},
         "readiness": gettext("readiness"),
         "likelihood": gettext("Likelihood (1 to 5)"),
         "severity": gettext("Severity (1 to 5)"),
@@ -208,6 +209,31 @@ def _tables(charts: dict[str, list[dict]]) -> dict[str, dict[str, Any]]:
                     _percent(row["on_track_share"]),
                 ]
                 for row in charts["kpi-progress"]
+            ],
+        ),
+        "impact-by-group": _table(
+            (
+                _("Domain or portfolio"),
+                _("Use cases"),
+                labels["progress"][KpiProgress.ON_TRACK],
+                labels["progress"][KpiProgress.AT_RISK],
+                labels["progress"][KpiProgress.OFF_TRACK],
+                labels["progress"][KpiProgress.NO_DATA],
+                _("Estimated annual benefit"),
+                _("Benefit realised"),
+            ),
+            [
+                [
+                    f"{_('Domain') if row['group'] == 'domain' else _('Portfolio')}: {row['name']}",
+                    row["use_cases"],
+                    row[KpiProgress.ON_TRACK],
+                    row[KpiProgress.AT_RISK],
+                    row[KpiProgress.OFF_TRACK],
+                    row[KpiProgress.NO_DATA],
+                    _money(row["estimated_benefit"]),
+                    _money(row["realised_benefit"]),
+                ]
+                for row in charts["impact-by-group"]
             ],
         ),
         "foundations": _table(

@@ -597,7 +597,52 @@
     });
   }
 
+  // Success measures per domain and per portfolio ---------------------------------------------------------
+
+  function impactByGroup() {
+    var groups = rows["impact-by-group"].slice().reverse(); // the first domain on top
+    var statuses = ["on_track", "at_risk", "off_track", "no_data"];
+    var colours = Object.assign({ no_data: "#B8B8B8" }, PROGRESS_COLOURS);
+    var names = groups.map(function (row) {
+      return L.group[row.group] + ": " + row.name;
+    });
+    var box = document.querySelector('[data-chart="impact-by-group"]');
+    if (box) {
+      box.style.height = Math.max(220, 60 + groups.length * 26) + "px";
+    }
+    draw("impact-by-group", {
+      legend: legend(),
+      grid: { left: 8, right: 24, top: 36, bottom: 24, containLabel: true },
+      xAxis: axisStyle({ type: "value", minInterval: 1 }),
+      yAxis: axisStyle({ type: "category", data: names, axisLabel: { color: FG, width: 220, overflow: "truncate" } }),
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
+      series: statuses.map(function (status) {
+        return {
+          name: L.progress[status],
+          type: "bar",
+          stack: "measures",
+          barMaxWidth: 20,
+          itemStyle: { color: colours[status], borderColor: BG, borderWidth: 1 },
+          label: {
+            show: true,
+            color: "#ffffff",
+            backgroundColor: "rgba(0, 0, 0, 0.6)",
+            padding: [1, 3],
+            borderRadius: 3,
+            formatter: function (point) {
+              return point.value > 0 ? String(point.value) : "";
+            },
+          },
+          data: groups.map(function (row) {
+            return row[status];
+          }),
+        };
+      }),
+    });
+  }
+
   function drawAll() {
+    impactByGroup();
     valueFeasibility();
     ambitionByDomain();
     pipelineChart();
