@@ -279,7 +279,7 @@ def _tiles(rows: list[dict]) -> list[dict[str, Any]]:
     """The headline figures: today's value and, when there are snapshots, the change since the last."""
     live = rows[-1]
     previous = rows[-2] if len(rows) > 1 else None
-    since = date_format(datetime.date.fromisoformat(previous["taken_on"]), "j M Y") if previous else ""
+    since = date_format(datetime.date.fromisoformat(previous["taken_on"]), "DATE_FORMAT") if previous else ""
     tiles = []
     for figure in FIGURES:
         value = live[figure.key]
