@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AuditEvent
 from domains.choices import Ambition, Status
 from domains.models import Domain, UseCase
-from domains.selectors import foundation_impact, use_case_list
+from domains.selectors import foundation_impact, sees_every_use_case, use_case_list
 from domains.translation import localized
 from portfolio.models import Portfolio
 
@@ -500,14 +500,18 @@ def headline_figures(*, use_cases: QuerySet[UseCase], today: datetime.date | Non
 
 
 def headline(
-    *, use_cases: QuerySet[UseCase], filters: DashboardFilters | None = None, today: datetime.date | None = None
+    *,
+    use_cases: QuerySet[UseCase],
+    filters: DashboardFilters | None = None,
+    today: datetime.date | None = None,
+    with_trend: bool = True,
 ) -> list[dict[str, Any]]:
     """The headline's rows: the weekly snapshots of the last half year, oldest first (the trends), then
     today's live figures. Snapshots are of the whole portfolio: filtered, only the live row is shown
     (a trend of other use cases would mislead). Four queries."""
     today = today or timezone.localdate()
     rows = []
-    if filters is None or not filters.any:
+    if with_trend and (filters is None or not filters.any):
         snapshots = list(ImpactSnapshot.objects.order_by("-taken_on")[:TREND_SNAPSHOTS])[::-1]
         rows = [
             {"taken_on": s.taken_on.isoformat(), "source": "snapshot", **{k: s.figures.get(k) for k in FIGURE_KEYS}}
@@ -561,7 +565,10 @@ CHARTS = {
             "headline",
             _("Headline figures"),
             ("taken_on", "source", *FIGURE_KEYS),
-            lambda use_cases, actor, filters: headline(use_cases=use_cases, filters=filters),
+            # The snapshots count every use case, drafts included: their trend only for those who see them all.
+            lambda use_cases, actor, filters: headline(
+                use_cases=use_cases, filters=filters, with_trend=sees_every_use_case(actor)
+            ),
         ),
         Chart(
             "value-feasibility",

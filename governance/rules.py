@@ -93,7 +93,7 @@ def membership_change_refusal(actor, committee, *, user, roles: set[str]) -> str
 # A use case's team records its success measures and side effects, and so does the committee that
 # reviews it (or an administrator, or the system for imports). Measurements may also come from the
 # measure's owner and from a data team's account holding the model permission
-# governance.add_kpimeasurement (a BI pipeline pushing values through the API).
+# governance.push_kpi_measurements (a BI pipeline pushing values through the API).
 
 
 def impact_refusal(actor, use_case) -> str | None:
@@ -118,6 +118,6 @@ def measurement_refusal(actor, kpi) -> str | None:
     refusal = impact_refusal(actor, kpi.use_case)
     if refusal is None or not is_person(actor) or kpi.use_case.status == "discarded":
         return refusal
-    if kpi.owner_id == actor.pk or actor.has_perm("governance.add_kpimeasurement"):
+    if kpi.owner_id == actor.pk or actor.has_perm("governance.push_kpi_measurements"):
         return None
     return refusal

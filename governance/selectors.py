@@ -72,6 +72,8 @@ _COMMITTEE_ADMIN_EXCLUDED = (
     "add_portfoliomembership",
     "change_portfoliomembership",
     "delete_portfoliomembership",
+    # A data team's robot pushes values of any measure: granted one account at a time, never to the group.
+    "push_kpi_measurements",
     # The weekly snapshots are the system's record of the dashboard's figures.
     "add_impactsnapshot",
     "change_impactsnapshot",

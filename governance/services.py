@@ -898,6 +898,24 @@ def _audit_fields(instance, names) -> dict:
     return {name: audit_value(getattr(instance, name)) for name in names if name not in ("description", "mitigation")}
 
 
+def _keep_an_outcome_kpi(use_case: UseCase, kpi: Kpi, what: str) -> None:
+    """A use case past its submission keeps a success measure beyond efficiency: the committee took it
+    on that promise. Refuses to `what` (remove it, make it an efficiency measure) the last one."""
+    if (
+        settings.GOVERNANCE_SUBMISSION_REQUIRES_OUTCOME_KPI
+        and use_case.status not in EDITABLE_STATUSES
+        and not use_case.kpis.exclude(category=KpiCategory.EFFICIENCY).exclude(pk=kpi.pk).exists()
+    ):
+        raise BusinessRuleError(
+            gettext(
+                "%(measure)s is the last success measure of %(reference)s beyond efficiency: add another growth, "
+                "engagement, lasting-results or risk measure before you %(what)s."
+            )
+            % {"measure": kpi.name, "reference": use_case.reference, "what": what},
+            code="last_outcome_kpi",
+        )
+
+
 @transaction.atomic
 def kpi_create(*, actor: Actor, use_case: UseCase, data: dict[str, Any]) -> Kpi:
     """Add a success measure to a use case (its team or its committee)."""
@@ -914,11 +932,14 @@ def kpi_create(*, actor: Actor, use_case: UseCase, data: dict[str, Any]) -> Kpi:
 def kpi_update(*, actor: Actor, kpi: Kpi, data: dict[str, Any]) -> Kpi:
     require_actor(actor)
     refuse_unknown_fields(data, KPI_EDITABLE_FIELDS)
-    _lock_use_case_for_impact(actor, kpi.use_case)
+    use_case = _lock_use_case_for_impact(actor, kpi.use_case)
     locked = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    was_outcome = locked.category != KpiCategory.EFFICIENCY
     changes = apply_changes(locked, data, KPI_EDITABLE_FIELDS)
     if not changes:
         return locked
+    if was_outcome and locked.category == KpiCategory.EFFICIENCY:
+        _keep_an_outcome_kpi(use_case, locked, gettext("make it an efficiency measure"))
     _save_checked(locked)
     audit_record(actor=actor, action=AuditAction.KPI_UPDATED, target=locked, data={"changes": changes})
     return locked
@@ -931,20 +952,8 @@ def kpi_delete(*, actor: Actor, kpi: Kpi) -> None:
     require_actor(actor)
     use_case = _lock_use_case_for_impact(actor, kpi.use_case)
     locked = Kpi.objects.select_for_update().get(pk=kpi.pk)
-    if (
-        settings.GOVERNANCE_SUBMISSION_REQUIRES_OUTCOME_KPI
-        and use_case.status not in EDITABLE_STATUSES
-        and locked.category != KpiCategory.EFFICIENCY
-        and not use_case.kpis.exclude(category=KpiCategory.EFFICIENCY).exclude(pk=locked.pk).exists()
-    ):
-        raise BusinessRuleError(
-            gettext(
-                "%(measure)s is the last success measure of %(reference)s beyond efficiency: add another growth, "
-                "engagement, lasting-results or risk measure before removing it."
-            )
-            % {"measure": locked.name, "reference": use_case.reference},
-            code="last_outcome_kpi",
-        )
+    if locked.category != KpiCategory.EFFICIENCY:
+        _keep_an_outcome_kpi(use_case, locked, gettext("remove it"))
     measurements = locked.measurements.count()
     audit_record(
         actor=actor,

@@ -2,7 +2,7 @@
 measurements (pushed in bulk by BI pipelines, listed flat for BI tools), and the register of side
 effects. Every write calls the same service as the team pages and the admin, which decides who may:
 the use case's team, its committee, an administrator; for measurements also the measure's owner and
-accounts holding governance.add_kpimeasurement. Rows about use cases the requester may not see
+accounts holding governance.push_kpi_measurements. Rows about use cases the requester may not see
 (another team's drafts) are hidden, as everywhere (domains.api.visibility)."""
 
 from __future__ import annotations
@@ -551,7 +551,7 @@ class KpiViewSet(
             "the 400 lists every refused row (from 1) with its field and why: a date that is missing, not "
             "YYYY-MM-DD or in the future, a date given twice, a value that is not a number or is too large, an "
             "unknown field. At most 1,000 rows. The use case's team, its committee, an administrator, the "
-            "measure's owner, or an account holding governance.add_kpimeasurement (a data team's robot)."
+            "measure's owner, or an account holding governance.push_kpi_measurements (a data team's robot)."
         ),
     )
     # JSON only (an array has no form encoding); the measure's filters do not apply to its measurements.

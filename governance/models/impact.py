@@ -154,6 +154,9 @@ class KpiMeasurement(TimeStampedModel):
         ordering = ["kpi_id", "-date"]
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
+        # Granted to a data team's account (a BI pipeline), never through the committee's group: it
+        # pushes values of any measure, where people push those of their own use cases.
+        permissions = [("push_kpi_measurements", _("Can push measurements of any success measure"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["kpi", "date"],

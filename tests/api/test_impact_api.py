@@ -336,7 +336,7 @@ def test_a_read_only_token_may_not_push_and_a_write_token_may(make_token, member
 def test_the_kpi_owner_and_a_data_team_account_push_and_another_team_may_not(other_team_client, kpi):
     owner, robot = UserFactory(username="kpi-owner"), UserFactory(username="data-robot")
     Kpi.objects.filter(pk=kpi.pk).update(owner=owner)
-    robot.user_permissions.add(Permission.objects.get(codename="add_kpimeasurement"))
+    robot.user_permissions.add(Permission.objects.get(codename="push_kpi_measurements"))
 
     refused = push(other_team_client, kpi, [{"date": day(-3), "value": 2.1}])
     by_owner = push(signed_in(owner), kpi, [{"date": day(-2), "value": 2.2}])
