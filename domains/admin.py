@@ -69,7 +69,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(BusinessFunction)
 class BusinessFunctionAdmin(TranslationAdmin):
     list_display = ("name", "slug", "team_count", "use_case_count")
-    search_fields = ("name", "slug")
+    search_fields = ("name_en", "name_fr", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):
@@ -93,7 +93,7 @@ class DomainAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ("name", "strategic_priority", "owner", "sponsor", "use_case_count", "updated_at")
     list_filter = ("strategic_priority",)
     list_select_related = ("owner", "sponsor")
-    search_fields = ("name", "slug", "description")
+    search_fields = ("name_en", "name_fr", "slug", "description_en", "description_fr")
     autocomplete_fields = ("owner", "sponsor")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -110,7 +110,7 @@ class TeamAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ("name", "function", "member_count", "use_case_count")
     list_filter = ("function",)
     list_select_related = ("function",)
-    search_fields = ("name", "slug", "description")
+    search_fields = ("name_en", "name_fr", "slug", "description_en", "description_fr")
     autocomplete_fields = ("function", "members")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -181,7 +181,7 @@ class FoundationAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ("name", "kind", "readiness", "owner_team", "reuse_count", "updated_at")
     list_filter = ("kind", "readiness", "owner_team")
     list_select_related = ("owner_team",)
-    search_fields = ("name", "slug", "description")
+    search_fields = ("name_en", "name_fr", "slug", "description_en", "description_fr")
     autocomplete_fields = ("owner_team",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = [FoundationUsageInline]

@@ -1169,6 +1169,29 @@ def measurement_delete(*, actor: Actor, measurement: KpiMeasurement) -> None:
     locked.delete()
 
 
+def _keep_an_assessed_side_effect(use_case: UseCase, side_effect: SideEffect, what: str) -> None:
+    """A use case in delivery or scaled keeps an assessed side effect: it went there on that assessment.
+    Refuses to `what` (unrate it, remove it) the last one."""
+    if use_case.status in (Status.IN_DELIVERY, Status.SCALED) and not (
+        use_case.side_effects.filter(likelihood__isnull=False, severity__isnull=False)
+        .exclude(pk=side_effect.pk)
+        .exists()
+    ):
+        raise BusinessRuleError(
+            gettext(
+                "%(side_effect)s is the last assessed side effect of %(reference)s, which is %(status)s: assess "
+                "another before you %(what)s."
+            )
+            % {
+                "side_effect": side_effect.title,
+                "reference": use_case.reference,
+                "status": use_case.get_status_display(),
+                "what": what,
+            },
+            code="last_assessed_side_effect",
+        )
+
+
 def _check_side_effect_kpi(side_effect: SideEffect) -> None:
     if side_effect.kpi_id is not None and side_effect.kpi.use_case_id != side_effect.use_case_id:
         raise ValidationError({"kpi": gettext("Choose a success measure of this use case.")})
@@ -1201,11 +1224,14 @@ def side_effect_update(*, actor: Actor, side_effect: SideEffect, data: dict[str,
     its review date becomes today unless the data sets one."""
     require_actor(actor)
     refuse_unknown_fields(data, SIDE_EFFECT_EDITABLE_FIELDS)
-    _lock_use_case_for_impact(actor, side_effect.use_case)
+    use_case = _lock_use_case_for_impact(actor, side_effect.use_case)
     locked = SideEffect.objects.select_for_update().get(pk=side_effect.pk)
+    was_assessed = locked.is_assessed
     changes = apply_changes(locked, data, SIDE_EFFECT_EDITABLE_FIELDS)
     if not changes:
         return locked
+    if was_assessed and not locked.is_assessed:
+        _keep_an_assessed_side_effect(use_case, locked, gettext("clear its rating"))
     reviewing = {"likelihood", "severity", "mitigation", "status"} & set(changes)
     if reviewing and "last_reviewed_on" not in data and locked.is_assessed:
         today = timezone.localdate()
@@ -1224,8 +1250,10 @@ def side_effect_update(*, actor: Actor, side_effect: SideEffect, data: dict[str,
 @transaction.atomic
 def side_effect_delete(*, actor: Actor, side_effect: SideEffect) -> None:
     require_actor(actor)
-    _lock_use_case_for_impact(actor, side_effect.use_case)
+    use_case = _lock_use_case_for_impact(actor, side_effect.use_case)
     locked = SideEffect.objects.select_for_update().get(pk=side_effect.pk)
+    if locked.is_assessed:
+        _keep_an_assessed_side_effect(use_case, locked, gettext("remove it"))
     audit_record(
         actor=actor,
         action=AuditAction.SIDE_EFFECT_DELETED,

@@ -3,9 +3,12 @@ they never write a model themselves and never touch a status."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.formats import get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -342,14 +345,31 @@ LEVEL_LABELS = {
 IMPACT_BACK_CHOICES = ("form", "detail")
 
 
+_THOUSANDS_WITH_COMMAS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
+
+
+def normalise_typed_number(value: str) -> str:
+    """A number as people type it, in the page's language, made plain ("1234.5"): spaces between
+    thousands; with both a comma and a point, the last one is the decimal separator ("1,234.5",
+    "1.234,5"); a lone comma is the decimal one where the language writes decimals so ("12,5" in French),
+    and separates thousands where it does not ("1,000" in English is a thousand, never 1)."""
+    value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
+    if "," in value and "." in value:
+        decimal, thousands = (",", ".") if value.rfind(",") > value.rfind(".") else (".", ",")
+        return value.replace(thousands, "").replace(decimal, ".")
+    if "," in value:
+        if get_format("DECIMAL_SEPARATOR") != "," and _THOUSANDS_WITH_COMMAS.match(value):
+            return value.replace(",", "")
+        return value.replace(",", ".")
+    return value
+
+
 class DecimalInputField(forms.DecimalField):
-    """A number typed as people type it: a decimal comma or point, spaces between thousands."""
+    """A number typed as people type it (normalise_typed_number)."""
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
-            if "," in value and "." not in value:
-                value = value.replace(",", ".")
+            value = normalise_typed_number(value)
         return super().to_python(value)
 
 
@@ -529,11 +549,7 @@ class MeasurementForm(forms.Form):
     )
 
     def clean_value(self):
-        value = self.cleaned_data["value"]
-        value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
-        if "," in value and "." not in value:
-            value = value.replace(",", ".")
-        return value
+        return normalise_typed_number(self.cleaned_data["value"])
 
     def row(self) -> dict:
         return {

@@ -986,8 +986,12 @@ def _side_effect_page(request, use_case: UseCase, *, side_effect: SideEffect | N
 def side_effect_delete_view(request, reference: str, pk: int):
     use_case = _visible(request, reference)
     side_effect = get_object_or_404(use_case.side_effects, pk=pk)
-    workflow.side_effect_delete(actor=request.user, side_effect=side_effect)
-    messages.success(request, _("Side effect “%(title)s” removed.") % {"title": side_effect.title})
+    try:
+        workflow.side_effect_delete(actor=request.user, side_effect=side_effect)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Side effect “%(title)s” removed.") % {"title": side_effect.title})
     return redirect(_impact_url(use_case, _back(request)))
 
 

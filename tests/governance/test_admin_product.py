@@ -568,3 +568,15 @@ def test_link_rows_read_as_a_sentence_in_the_links_list(member, world):
     link = UseCaseLink.objects.get(source=world.use_case)
     page = member.get(reverse("admin:portfolio_usecaselink_change", args=[link.pk]))
     assert f"{world.use_case.reference} reinforces {other.reference}" in page.content.decode()
+
+
+def test_reference_data_is_found_by_its_name_in_either_language(member):
+    foundation = FoundationFactory(name="Customer 360")
+    foundation.name_fr = "Client 360"
+    foundation.save()
+    url = reverse("admin:domains_foundation_changelist")
+
+    for language, query in (("fr", "Customer 360"), ("en", "Client 360"), ("fr", "Client 360")):
+        response = member.get(url, {"q": query}, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        assert [row.pk for row in response.context["cl"].result_list] == [foundation.pk], (language, query)

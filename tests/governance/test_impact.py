@@ -216,6 +216,13 @@ def test_delivery_and_scale_need_an_assessed_side_effect(world):
     assert services.use_case_transition(actor=world.owner, use_case=use_case, action="start_delivery").status == (
         Status.IN_DELIVERY
     )
+    # In delivery, the last assessed side effect is neither unrated nor removed.
+    with pytest.raises(BusinessRuleError, match="last assessed side effect of .* before you clear its rating"):
+        services.side_effect_update(actor=world.owner, side_effect=side_effect, data={"severity": None})
+    with pytest.raises(BusinessRuleError, match="before you remove it"):
+        services.side_effect_delete(actor=world.owner, side_effect=side_effect)
+    side_effect.refresh_from_db()
+    assert side_effect.severity == 2
 
 
 def test_the_last_outcome_measure_of_a_submitted_use_case_is_kept(world):

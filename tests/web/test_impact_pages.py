@@ -619,3 +619,40 @@ def test_the_foundations_page_needs_a_login(client):
     response = client.get(reverse("web:foundation_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "read"),
+    [
+        ("en", "1,000", "1000"),
+        ("en", "12,500", "12500"),
+        ("en", "1,234,567.5", "1234567.5"),
+        ("en", "12,5", "12.5"),
+        ("en", "1 000.25", "1000.25"),
+        ("fr", "1,000", "1.000"),
+        ("fr", "12,5", "12.5"),
+        ("fr", "1.234,5", "1234.5"),
+        ("fr", "1\u202f234,5", "1234.5"),
+    ],
+)
+def test_a_typed_number_reads_as_its_language_writes_it(language, typed, read):
+    from django.utils import translation
+
+    from web.forms import normalise_typed_number
+
+    with translation.override(language):
+        assert normalise_typed_number(typed) == read
+
+
+def test_the_last_assessed_side_effect_of_a_live_use_case_stays_and_the_page_says_why(alice_client, org):
+    use_case = org.use_case()
+    effect = use_case.side_effects.get()
+    UseCase = type(use_case)
+    UseCase.objects.filter(pk=use_case.pk).update(status="in_delivery")
+
+    response = alice_client.post(reverse("web:side_effect_delete", args=[use_case.reference, effect.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert SideEffect.objects.filter(pk=effect.pk).exists()
+    assert "is the last assessed side effect of" in response.text
+    assert not AuditEvent.objects.filter(action="side_effect.deleted").exists()
