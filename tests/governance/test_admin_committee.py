@@ -181,7 +181,8 @@ def test_an_administrator_changes_a_team_and_it_is_audited(client, world):
     team = TeamFactory(slug="data", name="Data")
     url = reverse("admin:domains_team_change", args=[team.pk])
     response = client.post(
-        url, {"name": "Data", "slug": "data", "function": team.function_id, "members": [world.finance.pk]}
+        url,
+        {"name_en": "Data", "name_fr": "", "slug": "data", "function": team.function_id, "members": [world.finance.pk]},
     )
     assert response.status_code == 302
     assert list(team.members.values_list("username", flat=True)) == ["finance"]

@@ -1419,7 +1419,8 @@ ASKS: dict[tuple[str, str], Ask] = {
         "post",
         admin("domains.team", "add"),
         lambda w, who: {
-            "name": "Shadow team",
+            "name_en": "Shadow team",
+            "name_fr": "Équipe fantôme",
             "slug": "shadow-team",
             "function": str(function("finance").pk),
             "members": [str((who or w.team_member).pk)],
