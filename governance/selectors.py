@@ -293,12 +293,14 @@ def _event_names(events: list[AuditEvent], use_case: UseCase) -> EventNames:
         .order_by()
         .values_list("key", "reference", "title")
     )
-    names = (
-        Foundation.objects.filter(slug__in=slugs).annotate(key=Value("f")).order_by().values_list("key", "slug", "name")
+    # Two reads, not a union: modeltranslation rewrites a foundation's "name" into its language columns,
+    # which a union's positional columns cannot follow.
+    use_cases = {code: name for _key, code, name in titles} if references else {}
+    foundations = (
+        {foundation.slug: str(foundation) for foundation in Foundation.objects.filter(slug__in=slugs).order_by()}
+        if slugs
+        else {}
     )
-    use_cases, foundations = {}, {}
-    for key, code, name in titles.union(names, all=True):
-        (use_cases if key == "u" else foundations)[code] = name
     return EventNames(use_cases=use_cases, foundations=foundations)
 
 

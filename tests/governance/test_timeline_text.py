@@ -180,10 +180,10 @@ def test_the_timeline_with_links_and_foundations_reads_in_a_fixed_number_of_quer
             )
 
     add_events(1)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         short = use_case_timeline(use_case=world.use_case)
     add_events(5)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         long = use_case_timeline(use_case=world.use_case)
     assert len(long) == len(short) + 10
     assert all(" Use case " in e.text or e.text.startswith("Foundation added: Foundation ") for e in long)
