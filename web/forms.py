@@ -36,6 +36,7 @@ from governance.choices import (
     SideEffectStatus,
 )
 from governance.models import Kpi, KpiMeasurement, SideEffect
+from governance.services import KPI_EDITABLE_FIELDS
 from portfolio.choices import LinkKind, LinkStrength
 
 SCORE_CHOICES = [("", _("Not scored yet"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -410,18 +411,7 @@ class KpiForm(ServiceErrorsMixin, forms.Form):
     """A success measure: what is measured, from where to where, which way is better, how often and
     who answers for it. governance.services.kpi_create / kpi_update write it."""
 
-    FIELDS = (
-        "name",
-        "category",
-        "unit",
-        "is_monetary",
-        "baseline",
-        "target",
-        "target_date",
-        "direction",
-        "frequency",
-        "owner",
-    )
+    FIELDS = KPI_EDITABLE_FIELDS
 
     def __init__(self, *args, use_case: UseCase, kpi: Kpi | None = None, actor: User, **kwargs):
         if kpi is not None:
