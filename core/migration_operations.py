@@ -9,6 +9,8 @@ is cut to the limit and the migration says which rows it cut."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import migrations
 from django.db.models.functions import Length
 
@@ -35,3 +37,33 @@ class AddLimitConstraint(migrations.AddConstraint):
             print(f"  {model._meta.label} {row.pk}: {self.field} cut from {len(text):,} to {self.limit:,} characters")
             model._default_manager.filter(pk=row.pk).update(**{self.field: text[: self.limit]})
         super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+
+@contextmanager
+def checks_set_aside(schema_editor, table: str):
+    """Lift a table's CHECK constraints for a data migration that rewrites its rows, and put them back.
+
+    A row kept whole under a NOT VALID limit (see `AddLimitConstraint`) cannot be updated at all, not
+    even in another column, because PostgreSQL checks the whole new row. A migration that copies data
+    into every row wraps its update in this: the checks come back NOT VALID, so the old rows stay whole
+    and every new write is checked as before. Other databases hold no over-long rows (the limit
+    migration cut them), so nothing is set aside there."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = schema_editor.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'c' ORDER BY conname",
+            [table],
+        )
+        checks = cursor.fetchall()
+        for name, _definition in checks:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for name, definition in checks:
+            definition = definition.removesuffix(" NOT VALID")
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition} NOT VALID")

@@ -6,6 +6,8 @@ functions migration 0002 created get their French names too (unless an administr
 from django.db import migrations
 from django.db.models import F
 
+from core.migration_operations import checks_set_aside
+
 # The models, and the field history of those that have one.
 TRANSLATED = (
     "businessfunction",
@@ -43,13 +45,15 @@ FUNCTIONS_FR = {
 def copy_to_english(apps, schema_editor):
     for model_name in TRANSLATED:
         model = apps.get_model("domains", model_name)
-        model.objects.filter(name_en__isnull=True).update(name_en=F("name"))
-        model.objects.filter(description_en__isnull=True).update(description_en=F("description"))
-    function = apps.get_model("domains", "BusinessFunction")
-    for slug, (english, name, description) in FUNCTIONS_FR.items():
-        function.objects.filter(slug=slug, name=english, name_fr__isnull=True).update(
-            name_fr=name, description_fr=description
-        )
+        # A description kept whole over its limit (NOT VALID) would refuse any update of its row.
+        with checks_set_aside(schema_editor, model._meta.db_table):
+            model.objects.filter(name_en__isnull=True).update(name_en=F("name"))
+            model.objects.filter(description_en__isnull=True).update(description_en=F("description"))
+            if model_name == "businessfunction":
+                for slug, (english, name, description) in FUNCTIONS_FR.items():
+                    model.objects.filter(slug=slug, name=english, name_fr__isnull=True).update(
+                        name_fr=name, description_fr=description
+                    )
 
 
 class Migration(migrations.Migration):
