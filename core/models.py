@@ -53,6 +53,8 @@ class AuditAction(models.TextChoices):
     WORKFLOW_START_DELIVERY = "workflow.start_delivery", _("Delivery started")
     WORKFLOW_SCALE = "workflow.scale", _("Scaled")
     WORKFLOW_RETIRE = "workflow.retire", _("Retired")
+    # A status an inventory file gave (governance.services.use_case_statuses_import), not a decision.
+    WORKFLOW_IMPORTED = "workflow.imported", _("Status imported")
     VOTE_CAST = "vote.cast", _("Vote cast")
     MEETING_PREPARED = "meeting.prepared", _("Meeting prepared")
     COMMITTEE_CREATED = "committee.created", _("Committee created")
@@ -78,6 +80,8 @@ class AuditAction(models.TextChoices):
     SIDE_EFFECT_UPDATED = "side_effect.updated", _("Side effect changed")
     SIDE_EFFECT_REVIEWED = "side_effect.reviewed", _("Side effects reviewed")
     SIDE_EFFECT_DELETED = "side_effect.deleted", _("Side effect removed")
+    IMPORT_FINISHED = "import.finished", _("Inventory imported")
+    IMPORT_MAPPING_SAVED = "import.mapping_saved", _("Import mapping saved")
     API_TOKEN_CREATED = "api_token.created", _("API token created")
     API_TOKEN_UPDATED = "api_token.updated", _("API token changed")
     API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")

@@ -42,6 +42,37 @@ def audit_record(*, actor, action: AuditAction | str, target, data: dict[str, An
     )
 
 
+def audit_record_many(*, actor, action: AuditAction | str, targets: list, data: list[dict[str, Any]]) -> None:
+    """`audit_record` for many targets of one kind at once (an import's thousands of use cases), written
+    in bulk in the caller's transaction."""
+    from .bulk import copy_create
+
+    if not targets:
+        return
+    action = AuditAction(action)
+    person = user_or_none(actor)
+    name = person.get_username() if person is not None else "system"
+    content_type = ContentType.objects.get_for_model(type(targets[0]))
+    now = timezone.now()
+    copy_create(
+        AuditEvent,
+        [
+            AuditEvent(
+                created_at=now,
+                actor=person,
+                actor_name=name,
+                action=action,
+                target_type=content_type,
+                target_id=str(target.pk),
+                target_repr=str(target)[:255],
+                use_case_id=_use_case_id_of(target),
+                data=values,
+            )
+            for target, values in zip(targets, data, strict=True)
+        ],
+    )
+
+
 # API tokens ---------------------------------------------------------------------------------------
 
 API_TOKEN_EDITABLE_FIELDS = frozenset({"name", "can_write", "rate_limit"})

@@ -12,18 +12,22 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.actors import Actor, is_system, require_actor, user_or_none
+from core.bulk import copy_create, copy_create_with_history
 from core.changes import apply_changes, refuse_unknown_fields, set_changes
 from core.models import AuditAction
-from core.services import audit_record
+from core.services import audit_record, audit_record_many
 
 from .models import (
     USE_CASE_CONTENT_FIELDS,
     USE_CASE_RELATION_FIELDS,
     BusinessFunction,
+    Domain,
     Foundation,
+    ReferenceSequence,
     Team,
     UseCase,
     UseCaseFoundation,
+    format_reference,
 )
 from .models.translated import translations_of
 from .rules import require_may_create_use_case, require_may_edit_use_case
@@ -253,3 +257,115 @@ def team_update(*, actor: Actor, team: Team, data: dict[str, Any], members: Iter
         locked.members.set(members)
     audit_record(actor=actor, action=AuditAction.TEAM_UPDATED, target=locked, data={"changes": changes})
     return locked
+
+
+# Imports: an inventory's use cases written in bulk, every row already validated by the importer
+# (exchange.importer), in the caller's transaction, with their field history and audit events.
+
+IMPORT_PERMISSION = "domains.import_use_cases"
+
+
+def require_may_import(actor: Actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    require_actor(actor)
+    if is_system(actor):
+        return
+    person = user_or_none(actor)
+    if person is None or not person.has_perm(IMPORT_PERMISSION):
+        raise PermissionDenied("Only the committee or an administrator imports an inventory.")
+
+
+@transaction.atomic
+def reference_record_import(*, actor: Actor, model: type, data: dict[str, Any]):
+    """A domain, team, business function or foundation an import names and the organisation does not
+    have yet: created, validated, with its field history."""
+    require_may_import(actor)
+    if model not in (Domain, Team, BusinessFunction, Foundation):
+        raise ValueError(f"An import does not create {model.__name__} records.")
+    instance = model(**data)
+    instance.full_clean()
+    instance._history_user = user_or_none(actor)
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def use_cases_import(
+    *,
+    actor: Actor,
+    new: list[tuple[UseCase, list[int], list[int]]],
+    changed: list[tuple[UseCase, list[str], list[int] | None, list[int] | None]],
+    run: str,
+) -> None:
+    """Create and update imported use cases. `new` holds unsaved use cases with their function and
+    foundation ids; `changed` holds loaded use cases already given their new values, the names of the
+    fields that changed, and their new function and foundation ids (None: not changed). `run` names
+    the import in the audit events."""
+    require_may_import(actor)
+    now = timezone.now()
+    if new:
+        numbers = ReferenceSequence.reserve("use_case", len(new))
+        for (use_case, _functions, _foundations), number in zip(new, numbers, strict=True):
+            use_case.reference = format_reference(number)
+        created = copy_create_with_history(UseCase, [use_case for use_case, _f, _g in new])
+        through = UseCase.functions.through
+        copy_create(
+            through,
+            [through(usecase_id=uc.pk, businessfunction_id=pk) for uc, functions, _g in new for pk in functions],
+        )
+        copy_create(
+            UseCaseFoundation,
+            [
+                UseCaseFoundation(use_case_id=uc.pk, foundation_id=pk)
+                for uc, _f, foundations in new
+                for pk in foundations
+            ],
+        )
+        audit_record_many(
+            actor=actor,
+            action=AuditAction.USE_CASE_CREATED,
+            targets=created,
+            data=[{"title": uc.title, "import": run, "external_id": uc.external_id} for uc in created],
+        )
+    if changed:
+        from simple_history.utils import bulk_update_with_history
+
+        names = sorted(
+            {name for _uc, fields, _f, _g in changed for name in fields if name not in USE_CASE_RELATION_FIELDS}
+        )
+        for use_case, _fields, _functions, _foundations in changed:
+            use_case.version += 1
+            use_case.updated_at = now
+        bulk_update_with_history(
+            [uc for uc, _fields, _f, _g in changed],
+            UseCase,
+            [*names, "version", "updated_at"],
+            batch_size=2000,
+            default_user=user_or_none(actor),
+        )
+        through = UseCase.functions.through
+        relinked = [(uc, functions) for uc, _fields, functions, _g in changed if functions is not None]
+        if relinked:
+            through.objects.filter(usecase_id__in=[uc.pk for uc, _f in relinked]).delete()
+            copy_create(
+                through,
+                [through(usecase_id=uc.pk, businessfunction_id=pk) for uc, functions in relinked for pk in functions],
+            )
+        refounded = [(uc, foundations) for uc, _fields, _f, foundations in changed if foundations is not None]
+        if refounded:
+            UseCaseFoundation.objects.filter(use_case_id__in=[uc.pk for uc, _f in refounded]).delete()
+            copy_create(
+                UseCaseFoundation,
+                [
+                    UseCaseFoundation(use_case_id=uc.pk, foundation_id=pk)
+                    for uc, foundations in refounded
+                    for pk in foundations
+                ],
+            )
+        audit_record_many(
+            actor=actor,
+            action=AuditAction.USE_CASE_UPDATED,
+            targets=[uc for uc, _fields, _f, _g in changed],
+            data=[{"fields": sorted(fields), "import": run} for _uc, fields, _f, _g in changed],
+        )

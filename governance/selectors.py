@@ -44,7 +44,7 @@ _COMMITTEE_CACHE_ATTR = "_governance_committee"
 
 # The Django group through which committee members work in the admin, and what it may do there.
 COMMITTEE_ADMIN_GROUP = "AI steering committee"
-_COMMITTEE_ADMIN_APPS = ("core", "domains", "portfolio", "governance")
+_COMMITTEE_ADMIN_APPS = ("core", "domains", "portfolio", "governance", "exchange")
 # Accounts are an administrator's business: changing a user would let a member make themselves a
 # superuser. The committee may look people up; API tokens it may create only for itself (the token
 # services refuse anything else).
@@ -53,6 +53,9 @@ _COMMITTEE_ADMIN_APPS = ("core", "domains", "portfolio", "governance")
 # Committees' mandate, quorum and members: the admin lets only an administrator or the chair change
 # them, through governance.services.committee_* (the group keeps change_committee for the chair).
 _COMMITTEE_ADMIN_EXCLUDED = (
+    # An import run is a record of what happened (like the audit trail): nobody edits or deletes it.
+    "change_importrun",
+    "delete_importrun",
     "add_user",
     "change_user",
     "delete_user",

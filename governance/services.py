@@ -32,9 +32,10 @@ from core.changes import apply_changes, audit_value, refuse_unknown_fields, set_
 from core.exceptions import BusinessRuleError
 from core.limits import check_text_limits
 from core.models import AuditAction
-from core.services import audit_record
+from core.services import audit_record, audit_record_many
 from domains.choices import EDITABLE_STATUSES, Status
 from domains.models import UseCase, User
+from domains.services import require_may_import
 
 from .choices import (
     LIVE_SIDE_EFFECT_STATUSES,
@@ -382,6 +383,40 @@ def use_case_transition(*, actor: Actor, use_case: UseCase, action: str, comment
 
 
 @transaction.atomic
+@transaction.atomic
+def use_case_statuses_import(
+    *, actor: Actor, changes: list[tuple[UseCase, str, datetime.datetime | None]], run: str
+) -> int:
+    """Statuses an inventory file gives its use cases ("Operation and Maintenance" is scaled): the
+    status is what the organisation already decided before this tool, not a decision taken here, so no
+    transition's gate applies; each change is audited as "imported" with where it came from. `since`
+    is when the use case reached the status, when the file says (else now). Returns how many changed."""
+    require_may_import(actor)
+    now = timezone.now()
+    moved, events = [], []
+    for use_case, status, since in changes:
+        if status not in Status.values:
+            raise ValueError(f"Unknown status {status!r}.")
+        if use_case.status == status:
+            continue
+        events.append(
+            {
+                "from": use_case.status,
+                "to": status,
+                "import": run,
+                **({"since": since.date().isoformat()} if since else {}),
+            }
+        )
+        use_case.status = status
+        use_case.status_changed_at = since or now
+        use_case.status_before_hold = ""
+        moved.append(use_case)
+    if moved:
+        UseCase.objects.bulk_update(moved, ["status", "status_changed_at", "status_before_hold"], batch_size=2000)
+        audit_record_many(actor=actor, action=AuditAction.WORKFLOW_IMPORTED, targets=moved, data=events)
+    return len(moved)
+
+
 def meeting_prepare_next(*, actor: Actor, committee: Committee, date: datetime.date) -> Meeting:
     """Create (or complete) the committee's meeting on `date` with every use case it has in review
     on the agenda, oldest in review first. Running it again only appends what is new."""
@@ -505,7 +540,7 @@ def notifications_dispatch(notification_ids: list[int]) -> int:
 
 def _team_recipients(use_case: UseCase) -> list[User]:
     members = list(use_case.team.members.order_by("username"))
-    if use_case.owner_id not in {m.pk for m in members}:
+    if use_case.owner_id is not None and use_case.owner_id not in {m.pk for m in members}:
         members.insert(0, use_case.owner)
     return members
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portfolio",
     "governance",
     "reporting",
+    "exchange",
     "web",
     "demo",
 ]
@@ -211,6 +212,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portfolio.sweep_clustering_runs_task",
         "schedule": 60.0,
     },
+    "exchange-sweep-import-runs": {
+        "task": "exchange.sweep_import_runs_task",
+        "schedule": 60.0,
+    },
     "governance-remind-overdue-reviews": {
         "task": "governance.remind_overdue_reviews_task",
         "schedule": crontab(hour=8, minute=0),
@@ -229,6 +234,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(day_of_week=1, hour=6, minute=0),
     },
 }
+
+# Imports: the largest file an upload may be (the command has no limit), and how long a running import
+# may go without a sign of life before the sweeper calls its worker gone.
+EXCHANGE_IMPORT_MAX_BYTES = env.int("EXCHANGE_IMPORT_MAX_BYTES", default=20_000_000)
+EXCHANGE_RUN_STALE_SECONDS = env.int("EXCHANGE_RUN_STALE_SECONDS", default=600)
 
 # Governance: reminders and the outbox sweeper.
 GOVERNANCE_REVIEW_REMINDER_DAYS = env.int("GOVERNANCE_REVIEW_REMINDER_DAYS", default=14)

@@ -18,7 +18,8 @@ class Foundation(TranslatedFieldsMixin, TimeStampedModel):
 
     translated_fields = ("name", "description")
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    # Systems as inventories name them ("Enterprise Data Analytics and Visualization (EDAV) Platform, ...").
+    name = models.CharField(_("name"), max_length=255, unique=True)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=FoundationKind.choices)
     owner_team = models.ForeignKey(

@@ -69,7 +69,8 @@ class Domain(TranslatedFieldsMixin, TimeStampedModel):
 
     translated_fields = ("name", "description")
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    # Names as long as imported inventories write them (an agency's full name), never cut.
+    name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = limited_text(_("description"), NOTE_MAX_CHARS, blank=True)
     owner = models.ForeignKey(
@@ -106,7 +107,8 @@ class Domain(TranslatedFieldsMixin, TimeStampedModel):
 class Team(TranslatedFieldsMixin, TimeStampedModel):
     translated_fields = ("name", "description")
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    # An imported bureau qualified by its agency runs long ("DOE · NA-IM (Enterprise) – Office of...").
+    name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     function = models.ForeignKey(
         BusinessFunction, verbose_name=_("function"), on_delete=models.PROTECT, related_name="teams"

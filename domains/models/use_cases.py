@@ -17,6 +17,9 @@ from .foundations import Foundation
 from .organisation import BusinessFunction, Domain, Team
 
 REFERENCE_PREFIX = "UC-"
+# Titles written in other inventories run long (the 2024 U.S. federal file has eight over 200
+# characters, up to 342): an import keeps them whole instead of cutting them.
+TITLE_MAX_CHARS = 500
 
 # The content of a use case, the one list of it: what its team writes and edits, grouped in the order
 # the team form teaches it. The API serializer, the team form, the admin's fieldsets, the services and
@@ -115,7 +118,7 @@ class UseCase(TimeStampedModel):
     Status = Status
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_CHARS)
     domain = models.ForeignKey(Domain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="use_cases")
     team = models.ForeignKey(
         Team, verbose_name=_("submitting team"), on_delete=models.PROTECT, related_name="use_cases"
@@ -127,8 +130,15 @@ class UseCase(TimeStampedModel):
         related_name="use_cases",
         help_text=_("Every business function that takes part: AI is cross-functional work."),
     )
+    # Empty only for an imported use case whose inventory names nobody: it "needs an owner", and
+    # cannot be submitted until its team names one (REQUIRED_FOR_SUBMISSION). Never a made-up user.
     owner = models.ForeignKey(
-        "domains.User", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_use_cases"
+        "domains.User",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_use_cases",
     )
     sponsor = models.ForeignKey(
         "domains.User",
@@ -189,6 +199,11 @@ class UseCase(TimeStampedModel):
     status_before_hold = models.CharField(
         _("status before hold"), max_length=20, choices=Status.choices, blank=True, editable=False
     )
+    # Where an imported use case came from (the mapping's source, e.g. "us-federal-ai-inventory") and
+    # its id there: unique together, so re-importing a file updates, and two inventories never collide.
+    external_source = models.CharField(
+        _("external source"), max_length=100, blank=True, help_text=_("The inventory it was imported from.")
+    )
     external_id = models.CharField(
         _("external id"), max_length=100, blank=True, help_text=_("Identifier in the system it was imported from.")
     )
@@ -219,6 +234,8 @@ class UseCase(TimeStampedModel):
         ordering = ["-updated_at", "-id"]
         verbose_name = _("use case")
         verbose_name_plural = _("use cases")
+        # Importing an inventory writes many use cases at once, in every domain: the committee's.
+        permissions = [("import_use_cases", _("Can import use cases from an inventory file"))]
         indexes = [models.Index(fields=["updated_at", "id"], name="usecase_updated_id_idx")]
         constraints = [
             *text_limit_constraints(
@@ -243,10 +260,10 @@ class UseCase(TimeStampedModel):
                 violation_error_message=_("Unknown status."),
             ),
             models.UniqueConstraint(
-                fields=["external_id"],
+                fields=["external_source", "external_id"],
                 condition=~Q(external_id=""),
-                name="usecase_external_id_unique",
-                violation_error_message=_("Another use case already has this external id."),
+                name="usecase_external_id_unique_per_source",
+                violation_error_message=_("Another use case from this source already has this external id."),
             ),
         ]
 
@@ -288,6 +305,11 @@ class UseCase(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def needs_owner(self) -> bool:
+        """An imported use case whose inventory named nobody: its team has to name an owner."""
+        return self.owner_id is None
 
     @property
     def net_annual_value(self):
