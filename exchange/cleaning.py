@@ -87,9 +87,11 @@ class Cleaner:
                 return code
         return None
 
-    def boolean(self, value: str, table: dict) -> bool | None:
+    def boolean(self, value: str, table: dict, spellings: frozenset[str] = frozenset()) -> bool | None:
         key = normalised(value)
         if key in table:
+            if value not in spellings:
+                self.counts[SPELLING] += 1
             return table[key]
         if key in _TRUE:
             return True

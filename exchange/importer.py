@@ -471,7 +471,7 @@ class Importer:
             else:
                 values[target] = code
         elif kind == BOOLEAN:
-            flag = self.cleaner.boolean(text, spec.values)
+            flag = self.cleaner.boolean(text, spec.values, spec.spellings)
             if flag is None:
                 self._unmatched(candidate, spec, column, text)
             else:
