@@ -100,13 +100,17 @@ def portfolio_facts(graph: PortfolioGraph, groups: dict[Hashable, list[int]]) ->
     group_count = len(keys)
 
     source, target, weight = graph.link_source, graph.link_target, graph.link_weight
-    total = np.bincount(source, weight, n) + np.bincount(target, weight, n)
+    # As floats even with no link at all (an imported inventory's first run): bincount of nothing counts
+    # in integers, to which the foundations' float weights cannot be added in place.
+    total = (np.bincount(source, weight, n) + np.bincount(target, weight, n)).astype(np.float64)
     link_group = position_group[source]
     internal = (link_group >= 0) & (link_group == position_group[target])
     inside_weight = weight[internal]
     inside_source, inside_target = source[internal], target[internal]
     inside_group = link_group[internal]
-    inside = np.bincount(inside_source, inside_weight, n) + np.bincount(inside_target, inside_weight, n)
+    inside = (np.bincount(inside_source, inside_weight, n) + np.bincount(inside_target, inside_weight, n)).astype(
+        np.float64
+    )
     internal_weight = np.bincount(inside_group, inside_weight, group_count)
     kind_count = len(LINK_KINDS)
     kind_weight = np.bincount(
