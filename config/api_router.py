@@ -1,8 +1,11 @@
 """The one API router: every app registers its viewsets here, kebab-case plural routes."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from domains.api.views import BusinessFunctionViewSet, DomainViewSet, FoundationViewSet, TeamViewSet, UseCaseViewSet
+from exchange.api.exports import EuAiActRegisterExportView, PortfolioWorkbookExportView
+from exchange.api.views import ImportRunViewSet
 from governance.api.audit import AuditEventViewSet
 from governance.api.committee import (
     ChangeRequestViewSet,
@@ -45,6 +48,12 @@ router.register("graph/edges", GraphEdgeViewSet, basename="graph-edge")
 router.register("portfolios", PortfolioViewSet, basename="portfolio")
 router.register("portfolio-memberships", PortfolioMembershipViewSet, basename="portfolio-membership")
 router.register("clustering-runs", ClusteringRunViewSet, basename="clustering-run")
+router.register("import-runs", ImportRunViewSet, basename="import-run")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    # The portfolio workbook and the EU AI Act register, as .xlsx files.
+    path("export/portfolio.xlsx", PortfolioWorkbookExportView.as_view(), name="export-portfolio"),
+    path("export/eu-ai-act-register.xlsx", EuAiActRegisterExportView.as_view(), name="export-eu-ai-act-register"),
+]

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from exchange.export_views import export_urlpatterns
+
 from .health import healthz
 
 
@@ -27,6 +29,8 @@ urlpatterns = [
     # Browsers ask every page's origin for /favicon.ico; pages that declare no icon (the admin, the API's
     # browsable pages) get the team site's instead of a 404 in the console.
     path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
+    # The committee's downloads (the portfolio workbook, the EU AI Act register), beside its admin.
+    path("admin/exchange/export/", include(export_urlpatterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

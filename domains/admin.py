@@ -282,6 +282,23 @@ def _in_rows(names) -> tuple:
     return tuple(lines)
 
 
+class NeedsOwnerFilter(admin.SimpleListFilter):
+    """Imported use cases whose inventory named nobody: their teams have to name an owner."""
+
+    title = _("owner")
+    parameter_name = "needs_owner"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Needs an owner")), ("no", _("Has an owner")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(owner__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(owner__isnull=False)
+        return queryset
+
+
 class UseCaseAdminBase(HistoryAdmin):
     """The use-case page without the higher layers: subclasses add inlines, actions, list filters and
     read-only panels (`readonly_panels`: names of methods shown each in its own section on the change
@@ -300,11 +317,18 @@ class UseCaseAdminBase(HistoryAdmin):
         "updated",
     )
     list_display_links = ("reference", "short_title")
-    list_filter = ("status", "ambition", "risk_tier", "domain", "functions", "team", "ai_technique", "is_high_impact")
+    list_filter = (
+        *("status", "ambition", "risk_tier", "domain", "functions", "team", "ai_technique", "is_high_impact"),
+        NeedsOwnerFilter,
+        "external_source",
+    )
     list_select_related = ("domain", "team")
     search_fields = ("reference", "title", "problem_statement", "proposed_solution", "external_id")
     autocomplete_fields = ("domain", "team", "owner", "sponsor", "functions")
-    readonly_fields = ("reference", "status", "status_badge", "status_changed_at", "created_at", "updated_at")
+    readonly_fields = (
+        *("reference", "status", "status_badge", "status_changed_at", "created_at", "updated_at"),
+        "external_source",
+    )
     list_per_page = 50
     date_hierarchy = "updated_at"
     # The content sections the team form has (foundations are the inline below), after the record.
@@ -315,7 +339,10 @@ class UseCaseAdminBase(HistoryAdmin):
             for key, heading, names in USE_CASE_CONTENT_SECTIONS
             if key != "foundations"
         ),
-        (_("Record"), {"fields": ("external_id", "created_at", "updated_at"), "classes": ("collapse",)}),
+        (
+            _("Record"),
+            {"fields": ("external_source", "external_id", "created_at", "updated_at"), "classes": ("collapse",)},
+        ),
     )
 
     def get_queryset(self, request):

@@ -238,6 +238,50 @@ def a_snapshot(w: W) -> int:
     return snapshot.pk
 
 
+IMPORT_MAPPING = {
+    "name": "Matrix inventory",
+    "source": "matrix-inventory",
+    "external_id": "ID",
+    "fields": {"title": "Name", "domain": "Domain", "team": "Team"},
+}
+
+
+def an_import_mapping(w: W) -> int:
+    """A saved import mapping, made when the row is asked."""
+    from exchange.models import ImportMapping
+
+    mapping, _created = ImportMapping.objects.get_or_create(
+        name=IMPORT_MAPPING["name"], defaults={"source": IMPORT_MAPPING["source"], "definition": IMPORT_MAPPING}
+    )
+    return mapping.pk
+
+
+def an_import_run(w: W) -> int:
+    """A previewed dry run of a one-row file (Pricing's team and Customer experience's domain), made when
+    the row is asked."""
+    from core.actors import SYSTEM
+    from exchange import services
+    from exchange.models import ImportRun
+
+    run = ImportRun.objects.filter(file_name="matrix.csv", dry_run=True).first()
+    if run is None:
+        run = services.import_run_create(
+            actor=SYSTEM,
+            file_name="matrix.csv",
+            content=b"ID,Name,Domain,Team\r\n1,Imported idea,Customer experience,Pricing\r\n",
+            definition=IMPORT_MAPPING,
+            enqueue=False,
+        )
+        run = services.import_run_execute(run_id=run.pk, actor=SYSTEM)
+    return run.pk
+
+
+def import_runs(w: W) -> list:
+    from exchange.models import ImportRun
+
+    return sorted(ImportRun.objects.values_list("pk", "dry_run", "status"))
+
+
 def impact_rows(name: str, model: str):
     """What a use case's success measures or side effects are, read before and after a write."""
 
@@ -446,6 +490,8 @@ OBJECTS = {
     "governance.sideeffect": side_effect_of("draft"),
     "governance.kpimeasurement": a_measurement_of("draft"),
     "governance.impactsnapshot": lambda w: a_snapshot(w),
+    "exchange.importrun": an_import_run,
+    "exchange.importmapping": an_import_mapping,
 }
 # What each admin model's pages say the object is, in the request column.
 OBJECT_NAMES = {
@@ -500,6 +546,8 @@ ADMIN_GROUPS = (
     ("governance.kpi", "governance.sideeffect"),
     # The measurements, across measures, and the weekly snapshots of the dashboard: read-only.
     ("governance.kpimeasurement", "governance.impactsnapshot"),
+    # Imports: the runs (a record) and the saved mappings, the committee's.
+    ("exchange.importrun", "exchange.importmapping"),
 )
 # Where a model's old address (/admin/<app>/<model>/<id>/, a redirect to its change page) is asked.
 OLD_ADDRESS = "admin/<app>/<model>/<path:object_id>/"
@@ -1682,6 +1730,28 @@ ASKS: dict[tuple[str, str], Ask] = {
     **_api_reads(),
     **_api_action_gets(),
     **_impact_api(),
+    ("admin:exchange_importrun_confirm", "POST confirm the previewed import"): Ask(
+        "post", url("admin:exchange_importrun_confirm", an_import_run), data=lambda w, who: {}, state=import_runs
+    ),
+    ("admin:exchange_importmapping_from_headers", "GET the form"): Ask(
+        "get", url("admin:exchange_importmapping_from_headers")
+    ),
+    ("exchange_export_portfolio", "GET the portfolio workbook"): Ask("get", url("exchange_export_portfolio")),
+    ("exchange_export_eu_register", "GET the EU AI Act register"): Ask("get", url("exchange_export_eu_register")),
+    ("api:export-portfolio", "GET the portfolio workbook"): Ask("get", url("api:export-portfolio"), api=True),
+    ("api:export-eu-ai-act-register", "GET the EU AI Act register"): Ask(
+        "get", url("api:export-eu-ai-act-register"), api=True
+    ),
+    ("api:import-run-list", "GET the list"): Ask(
+        "get", lambda w: (an_import_run(w), reverse("api:import-run-list"))[1], api=True
+    ),
+    ("api:import-run-list", "POST a row"): Ask("post", url("api:import-run-list"), body(name="x"), api=True),
+    ("api:import-run-detail", "GET the previewed import"): Ask(
+        "get", url("api:import-run-detail", an_import_run), api=True
+    ),
+    ("api:import-run-detail", "PUT, PATCH or DELETE a row"): Ask(
+        ALL_WRITES, url("api:import-run-detail", an_import_run), body(name="x"), api=True
+    ),
 }
 
 # The admin's direct saves (reference data, accounts, groups, meetings, deletions):
@@ -1693,6 +1763,8 @@ DIRECT_SAVES = {
     ("admin:domains_team_delete", "POST delete the empty team"),
     ("admin:governance_meeting_change", "POST the next meeting: minutes"),
     ("admin:governance_committee_delete", "POST delete the dormant committee"),
+    # Confirming records a new import run; its audit event comes when the import has run.
+    ("admin:exchange_importrun_confirm", "POST confirm the previewed import"),
     *(key for key in ASKS if key[0].endswith(" delete_selected") and not key[0].startswith("portfolio.")),
 }
 assert set(ASKS) >= DIRECT_SAVES, DIRECT_SAVES - set(ASKS)
