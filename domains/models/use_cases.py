@@ -202,7 +202,11 @@ class UseCase(TimeStampedModel):
     # Where an imported use case came from (the mapping's source, e.g. "us-federal-ai-inventory") and
     # its id there: unique together, so re-importing a file updates, and two inventories never collide.
     external_source = models.CharField(
-        _("external source"), max_length=100, blank=True, help_text=_("The inventory it was imported from.")
+        _("external source"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text=_("The inventory it was imported from."),
     )
     external_id = models.CharField(
         _("external id"), max_length=100, blank=True, help_text=_("Identifier in the system it was imported from.")

@@ -586,7 +586,7 @@ CASES: list[Case] = [
         shown='format=csv, a node labelled "=1+1"'),
     # Web forms (the team site: a 200 page with the error beside the field, nothing saved) --------------------
     web("title with a NUL byte", 200, "title", form={"title": "Web probe \x00"}),
-    web("title of 201 characters", 200, "title", form={"title": "Web probe " + "t" * 191}),
+    web("title of 501 characters", 200, "title", form={"title": "Web probe " + "t" * 491}),
     web(f"problem_statement of {PROSE_MAX_CHARS + 1:,} characters", 200, "problem_statement",
         form={"problem_statement": "p" * (PROSE_MAX_CHARS + 1)}),
     web('ambition "hyper"', 200, "ambition", form={"ambition": "hyper"}),

@@ -74,7 +74,7 @@ def test_external_id_is_unique_when_present():
     duplicate.owner = UseCase.objects.get().owner
     with pytest.raises(ValidationError) as excinfo:
         duplicate.full_clean()
-    assert "Another use case already has this external id." in str(excinfo.value)
+    assert "Another use case from this source already has this external id." in str(excinfo.value)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         UseCaseFactory(external_id="DOJ-42")
