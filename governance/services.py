@@ -383,7 +383,6 @@ def use_case_transition(*, actor: Actor, use_case: UseCase, action: str, comment
 
 
 @transaction.atomic
-@transaction.atomic
 def use_case_statuses_import(
     *, actor: Actor, changes: list[tuple[UseCase, str, datetime.datetime | None]], run: str
 ) -> int:
@@ -417,6 +416,7 @@ def use_case_statuses_import(
     return len(moved)
 
 
+@transaction.atomic
 def meeting_prepare_next(*, actor: Actor, committee: Committee, date: datetime.date) -> Meeting:
     """Create (or complete) the committee's meeting on `date` with every use case it has in review
     on the agenda, oldest in review first. Running it again only appends what is new."""
