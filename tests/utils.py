@@ -68,6 +68,10 @@ def migrate_with_executor(targets):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    if connection.vendor == "postgresql":
+        from reporting import sql as reporting_sql
+
+        reporting_sql.drop_views(connection)  # as migrate's pre_migrate does: a column they read may change
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
