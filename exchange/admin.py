@@ -21,7 +21,7 @@ from domains.services import IMPORT_PERMISSION
 from . import mapping as mappings
 from . import selectors, services
 from .models import ImportMapping, ImportRun
-from .reading import UnreadableFile, open_table
+from .reading import UnreadableFile, read_headers
 
 # While a run is queued or running its page reloads itself this often (a <meta> refresh: no script).
 RUN_PAGE_REFRESH_SECONDS = 2
@@ -343,16 +343,8 @@ class ImportMappingAdmin(admin.ModelAdmin):
         draft = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            probe = mappings.load(
-                {
-                    "name": "probe",
-                    "source": "probe",
-                    "external_id": "x",
-                    "fields": {"title": "x", "domain": "x", "team": "x"},
-                }
-            )
             try:
-                headers = open_table(upload, name=upload.name, mapping=probe).headers
+                headers = read_headers(upload, name=upload.name)
             except UnreadableFile as error:
                 form.add_error("file", str(error))
             else:

@@ -72,6 +72,15 @@ class Cleaner:
             self.counts[FORMULA] += 1
         return stripped
 
+    def is_blank(self, value) -> bool:
+        """Whether a cell holds nothing once cleaned, without counting it as cleaned."""
+        if value is None:
+            return True
+        if not isinstance(value, str):
+            return False
+        stripped = _INVISIBLE.sub("", value).strip()
+        return not stripped or normalised(stripped) in self.blank_values
+
     def choice(self, value: str, table: dict, allowed: dict[str, str], spellings: frozenset[str] = frozenset()):
         """The target value for a category: from the mapping's table, else a choice's own value or
         label, matched ignoring case, spacing and accents. None when nothing matches."""

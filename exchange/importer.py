@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -101,7 +102,6 @@ class Outcome:
     error_count: int = 0
     cleaning: dict[str, int] = field(default_factory=dict)
     created_records: dict[str, list[str]] = field(default_factory=dict)
-    statuses_imported: int = 0
     written: bool = False
 
     def add_problem(self, row: int | None, column: str, value, message: str, severity: str = "error") -> None:
@@ -126,10 +126,12 @@ class _Lookup:
     names or slug, ignoring case, spacing and accents; created on first use when the mapping says."""
 
     def __init__(self, model, *, keys: Callable[[Any], list[str]]):
-        self.model = model
+        """`model` is a model, or a queryset of the records to know (none: nothing to find)."""
+        records = model if isinstance(model, QuerySet) else model.objects.all()
+        self.model = records.model
         self.keys = keys
         self.by_key: dict[str, Any] = {}
-        for instance in model.objects.all():
+        for instance in records:
             self.remember(instance)
 
     def remember(self, instance) -> None:
@@ -143,6 +145,10 @@ class _Lookup:
 
 def _names(instance) -> list[str]:
     return [instance.slug, *(getattr(instance, f"name_{code}", None) or "" for code in ("en", "fr")), instance.name]
+
+
+def _person_keys(user) -> list[str]:
+    return [user.username, user.email]
 
 
 def _unique_slug(model, name: str, max_length: int) -> str:
@@ -195,7 +201,9 @@ class Importer:
         self.teams = _Lookup(Team, keys=_names)
         self.functions = _Lookup(BusinessFunction, keys=_names)
         self.foundations = _Lookup(Foundation, keys=_names)
-        self.people = _Lookup(User, keys=lambda user: [user.username, user.email])
+        # Every account is read only when the mapping names owners or sponsors.
+        names_people = any(spec.kind == PERSON for spec in self.mapping.fields.values())
+        self.people = _Lookup(User.objects.none() if not names_people else User, keys=_person_keys)
         self.seen_rows: dict[bytes, int] = {}
         self.seen_ids: dict[str, int] = {}
         spec = self.mapping.fields.get("team")
@@ -278,9 +286,7 @@ class Importer:
                 statuses.append((use_case, candidate["status"], candidate["status_since"]))
         use_cases_import(actor=self.actor, new=new, changed=changed, run=self.run_label)
         if statuses:
-            self.outcome.statuses_imported += use_case_statuses_import(
-                actor=self.actor, changes=statuses, run=self.run_label
-            )
+            use_case_statuses_import(actor=self.actor, changes=statuses, run=self.run_label)
 
     @staticmethod
     def _changed_ids(new: list[int] | None, current: list[int], name: str, fields: list[str]) -> list[int] | None:
@@ -339,9 +345,9 @@ class Importer:
             else:
                 raw, column = self._read(spec, cells)
                 self._value(candidate, spec, raw, column)
-        for target in ("title",):
-            if not values.get(target) and target not in errors:
-                error(self.mapping.fields[target].columns[0], "", _("The title is empty: every use case needs one."))
+        title_column = self.mapping.fields["title"].columns[0]
+        if not values.get("title") and title_column not in errors:
+            error(title_column, "", _("The title is empty: every use case needs one."))
         return candidate
 
     def _external_id(self, number: int, cells: dict, error, warning) -> str:
@@ -382,9 +388,8 @@ class Importer:
             return cells.get(spec.columns[0], ""), spec.columns[0]
         if spec.combine == "first" or spec.kind in (BOOLEAN, SCORE, MONEY, CHOICE, PERSON):
             for column in spec.columns:
-                value = cells.get(column, "")
-                if self.cleaner.text(value) if not isinstance(value, datetime.date | int | float) else True:
-                    return value, column
+                if not self.cleaner.is_blank(cells.get(column, "")):
+                    return cells[column], column
             return "", spec.columns[0]
         texts = [self.cleaner.text(cells.get(column, "")) for column in spec.columns]
         return spec.join.join(text for text in texts if text), ", ".join(spec.columns)

@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -205,5 +206,10 @@ def _xlsx_cell(value):
     return value
 
 
-def read_headers(stream, *, name: str, mapping: Mapping) -> list[str]:
-    return open_table(stream, name=name, mapping=mapping).headers
+# The file options of a mapping not written yet: UTF-8, the first sheet, headers on the first row.
+DEFAULT_FILE_OPTIONS = SimpleNamespace(encoding="utf-8", delimiter=None, header_row=1, sheet=None)
+
+
+def read_headers(stream, *, name: str, mapping: Mapping | None = None) -> list[str]:
+    """A file's column names, read with the mapping's file options (or the defaults, to start one)."""
+    return open_table(stream, name=name, mapping=mapping or DEFAULT_FILE_OPTIONS).headers

@@ -23,9 +23,11 @@ def shipped_mapping_path(name: str) -> Path | None:
     return path if path.is_file() and path.parent == SHIPPED_MAPPINGS else None
 
 
-def import_run_list() -> QuerySet[ImportRun]:
-    """Import runs, newest first, without the problems and the mapping (read on one run's page)."""
-    return ImportRun.objects.select_related("mapping", "requested_by").defer("problems", "mapping_definition")
+def import_run_list(*, with_details: bool = False) -> QuerySet[ImportRun]:
+    """Import runs, newest first; without their problems and mapping (read on one run's page) unless
+    `with_details`."""
+    runs = ImportRun.objects.select_related("mapping", "requested_by")
+    return runs if with_details else runs.defer("problems", "mapping_definition")
 
 
 def import_mapping_list() -> QuerySet[ImportMapping]:

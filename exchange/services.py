@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from core.actors import Actor, user_or_none
+from core.actors import SYSTEM, Actor, user_or_none
 from core.models import AuditAction
 from core.services import audit_record
 from domains.services import require_may_import
@@ -90,16 +90,19 @@ def import_run_create(
     dry_run: bool = True,
     skip_bad_rows: bool = False,
     enqueue: bool = True,
+    size_limited: bool = True,
 ) -> ImportRun:
     """Record an import of a file through a mapping, and (after commit) hand it to a worker. The
-    mapping is checked first: a mapping that cannot be used is refused before anything is kept."""
+    mapping is checked first: a mapping that cannot be used is refused before anything is kept.
+    `size_limited`: an upload is bounded by EXCHANGE_IMPORT_MAX_BYTES; the command reads a file on
+    disk and is not."""
     require_may_import(actor)
     try:
         loaded = mappings.load(definition)
     except mappings.MappingError as error:
         raise _mapping_error(error) from error
     limit = settings.EXCHANGE_IMPORT_MAX_BYTES
-    if len(content) > limit:
+    if size_limited and len(content) > limit:
         raise ValidationError(
             {
                 "file": _(
@@ -192,8 +195,6 @@ def import_run_execute(*, run_id: int, actor: Actor | None = None, report=None) 
         raise RunNotQueued(f"Import run {run_id} is {current or 'missing'}, not queued.")
     run = ImportRun.objects.select_related("requested_by").get(pk=run_id)
     if actor is None:
-        from core.actors import SYSTEM
-
         actor = run.requested_by or SYSTEM
     key = HEARTBEAT_KEY.format(id=run.pk)
 

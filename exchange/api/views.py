@@ -28,7 +28,7 @@ class ImportRunViewSet(FlatReadOnlyViewSet):
     filterset_class = ImportRunFilterSet
 
     def get_queryset(self):
-        return self.visible(import_run_list().defer(None))
+        return self.visible(import_run_list(with_details=True))
 
     def visible(self, queryset):
         user = self.request.user

@@ -49,19 +49,17 @@ class Command(BaseCommand):
                 raise CommandError(f"No user named {username}.")
         content = path.read_bytes()
         try:
-            from django.test.utils import override_settings
-
-            with override_settings(EXCHANGE_IMPORT_MAX_BYTES=max(len(content), 1)):
-                run = services.import_run_create(
-                    actor=actor,
-                    file_name=path.name,
-                    content=content,
-                    definition=definition,
-                    mapping=saved,
-                    dry_run=dry_run,
-                    skip_bad_rows=skip_bad_rows,
-                    enqueue=False,
-                )
+            run = services.import_run_create(
+                actor=actor,
+                file_name=path.name,
+                content=content,
+                definition=definition,
+                mapping=saved,
+                dry_run=dry_run,
+                skip_bad_rows=skip_bad_rows,
+                enqueue=False,
+                size_limited=False,
+            )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         bar = None
