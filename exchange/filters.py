@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-import django_filters
-
 from core.api.filters import UpdatedRangeFilterSet
-from domains.filters import ChoiceInFilter
 
-from .models import ImportRun, ImportRunStatus
+from .models import ImportRun
 
 
 class ImportRunFilterSet(UpdatedRangeFilterSet):
-    status = ChoiceInFilter(choices=ImportRunStatus.choices)
-    source = django_filters.CharFilter(field_name="source")
-    dry_run = django_filters.BooleanFilter(field_name="dry_run")
+    """Generated from the fields, so strict as every list's are: `status` takes its choices, `dry_run`
+    true or false, `source` a text."""
 
     class Meta:
         model = ImportRun

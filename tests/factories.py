@@ -151,3 +151,31 @@ class CommitteeMembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     function = factory.LazyFunction(lambda: function("finance"))
     role = "member"
+
+
+def import_run(*, execute: bool = True, dry_run: bool = True):
+    """An import of a two-row file through the services (a model factory would skip the file and the
+    mapping's checks): one good row and one without a title, so a run that has been executed carries a
+    problem. `execute=False` leaves it queued, its counts and times still empty."""
+    from core.actors import SYSTEM
+    from exchange import services
+
+    run = services.import_run_create(
+        actor=SYSTEM,
+        file_name="inventory.csv",
+        content=b"ID,Name,Domain,Team\r\n1,Imported idea,Imported domain,Imported team\r\n2,,Imported domain,\r\n",
+        definition={
+            "name": "Test inventory",
+            "source": "test-inventory",
+            "external_id": "ID",
+            "fields": {
+                "title": "Name",
+                "domain": {"column": "Domain", "create": True},
+                "team": {"column": "Team", "create": True, "function": "it"},
+            },
+        },
+        dry_run=dry_run,
+        skip_bad_rows=True,
+        enqueue=False,
+    )
+    return services.import_run_execute(run_id=run.pk, actor=SYSTEM) if execute else run

@@ -6,17 +6,16 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.viewsets import FlatReadOnlyViewSet
-from domains.services import IMPORT_PERMISSION
 
 from ..filters import ImportRunFilterSet
 from ..models import ImportRun
-from ..selectors import import_run_list
+from ..selectors import import_runs_visible
 from .serializers import ImportRunSerializer
 
 
 @extend_schema_view(
     list=extend_schema(
-        description="Import runs, newest first, for the committee and administrators (who may import): file name "
+        description="Import runs, newest first, for committee members and administrators: file name "
         "and checksum, mapping source, counts, and each problem {row, column, value, message, severity}. "
         "Others get an empty list."
     ),
@@ -28,10 +27,4 @@ class ImportRunViewSet(FlatReadOnlyViewSet):
     filterset_class = ImportRunFilterSet
 
     def get_queryset(self):
-        return self.visible(import_run_list(with_details=True))
-
-    def visible(self, queryset):
-        user = self.request.user
-        if user.is_superuser or user.has_perm(IMPORT_PERMISSION):
-            return queryset
-        return queryset.none()
+        return import_runs_visible(user=self.request.user, with_details=True)

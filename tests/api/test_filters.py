@@ -12,7 +12,7 @@ from domains.models import UseCase
 from domains.services import use_case_update
 from portfolio.models import UseCaseLink
 from tests.api.conftest import body, router_lists
-from tests.factories import DomainFactory, FoundationFactory, TeamFactory, UseCaseLinkFactory, function
+from tests.factories import DomainFactory, FoundationFactory, TeamFactory, UseCaseLinkFactory, function, import_run
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,7 @@ def test_every_list_takes_the_incremental_range_and_keeps_its_shape_when_empty(
     services.kpi_measurements_record(
         actor=world.secretary, kpi=use_case.kpis.first(), rows=[{"date": timezone.localdate(), "value": 2.5}]
     )
+    import_run()  # an import the committee previewed
     future = (timezone.now() + timedelta(days=1)).isoformat()
 
     full = committee_client.get(path)

@@ -59,6 +59,7 @@ from tests.factories import (
     UseCaseLinkFactory,
     UserFactory,
     function,
+    import_run,
 )
 from tests.governance.conftest import World, advance
 
@@ -158,6 +159,8 @@ def fuzz_data(django_db_setup, django_db_blocker):
         governance.meeting_prepare_next(
             actor=world.secretary, committee=world.committee, date=datetime.date.today() + datetime.timedelta(days=7)
         )
+        import_run(execute=False)  # an import queued and one previewed, with a problem
+        import_run()
         yield world
         transaction.set_rollback(True)
     signals.request_started.connect(close_old_connections)

@@ -361,7 +361,7 @@ def test_the_admin_shows_what_people_wrote_as_text(new_page, shot):
         (
             f"/admin/domains/foundation/{data['foundation'].pk}/change/",
             [],
-            {"#id_name": short_payload("FOUNDATION"), "#id_description": payload("FOUNDATION-DESC")},
+            {"#id_name_en": short_payload("FOUNDATION"), "#id_description_en": payload("FOUNDATION-DESC")},
         ),
         ("/admin/domains/team/", [shown_short("TEAM")], {}),
         ("/admin/domains/domain/", [shown_short("DOMAIN")], {}),

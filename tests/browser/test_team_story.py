@@ -176,9 +176,21 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
     expect(page.locator(".message--error")).to_contain_text("cannot be submitted yet: 1 field(s) missing")
     shot(page, "04-submit-with-missing-field")
 
-    # 4. Fix it and submit again.
+    # 4. Fix it, add a success measure beyond efficiency (submitting asks for one: the draft is saved
+    # first, then the measure's page opens and brings the member back), and submit again.
     summary.get_by_role("link", name="Data readiness").click()
     page.locator("label[for=id_data_readiness_3]").click()
+    page.get_by_role("button", name="Save draft and add a success measure").click()
+    expect(page.locator("h1")).to_have_text("Add a success measure")
+    page.get_by_label("Name").fill("Fresh produce thrown away")
+    page.get_by_label("Lasting results").check()
+    page.get_by_label("Unit").fill("%")
+    page.get_by_label("Baseline").fill("6")
+    page.get_by_label("Lower is better").check()
+    page.get_by_label("Target", exact=True).fill("3")
+    page.get_by_role("button", name="Add the success measure").click()
+    expect(page.locator("#section-impact")).to_contain_text("Fresh produce thrown away")
+    expect(page.locator("label[for=id_data_readiness_3] input, #id_data_readiness_3")).to_be_checked()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator(".message--success")).to_contain_text("is submitted to the committee")
     expect(page.locator(".head-meta .badge")).to_have_text("Submitted")
@@ -253,7 +265,7 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
 
     # 8. In French, from the switcher in the header.
     page.get_by_role("link", name=TITLE).click()
-    page.get_by_role("button", name="FR").click()
+    page.get_by_role("button", name="FR", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", name="Retour du comité")).to_be_visible()
     shot(page, "10-detail-in-french")

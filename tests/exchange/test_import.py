@@ -469,3 +469,20 @@ def test_a_saved_mapping_is_audited(world, committee_admin):
 
     assert saved.source == "test-inventory"
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT_MAPPING_SAVED, target_id=str(saved.pk)).exists()
+
+
+def test_the_api_lists_import_runs_to_committee_members_and_nobody_else(world):
+    from rest_framework.test import APIClient
+
+    run = _import(_csv(GOOD), dry_run=True)
+    member, outsider = APIClient(), APIClient()
+    member.force_login(world.finance)  # a sitting member, not in the admin group
+    outsider.force_login(world.owner)  # the team's own member
+
+    listed = member.get("/api/v1/import-runs/")
+    hidden = outsider.get("/api/v1/import-runs/")
+
+    assert [row["id"] for row in listed.json()["results"]] == [run.pk]
+    assert listed.json()["results"][0]["file_name"] == "inventory.csv"
+    assert hidden.json()["results"] == []
+    assert outsider.get(f"/api/v1/import-runs/{run.pk}/").status_code == 404
