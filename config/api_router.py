@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from domains.api.views import BusinessFunctionViewSet, DomainViewSet, FoundationViewSet, TeamViewSet, UseCaseViewSet
-from exchange.api.exports import EuAiActRegisterExportView, PortfolioWorkbookExportView
+from exchange.api.exports import EuAiActRegisterExportView, FederalInventoryExportView, PortfolioWorkbookExportView
 from exchange.api.views import ImportRunViewSet
 from governance.api.audit import AuditEventViewSet
 from governance.api.committee import (
@@ -56,4 +56,5 @@ urlpatterns = [
     # The portfolio workbook and the EU AI Act register, as .xlsx files.
     path("export/portfolio.xlsx", PortfolioWorkbookExportView.as_view(), name="export-portfolio"),
     path("export/eu-ai-act-register.xlsx", EuAiActRegisterExportView.as_view(), name="export-eu-ai-act-register"),
+    path("export/federal-ai-inventory.csv", FederalInventoryExportView.as_view(), name="export-federal-inventory"),
 ]

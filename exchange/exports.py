@@ -1036,6 +1036,6 @@ def eu_ai_act_register(*, actor) -> bytes:
     return _workbook_bytes([sheet])
 
 
-def export_filename(stem: str, on: datetime.date | None = None) -> str:
+def export_filename(stem: str, on: datetime.date | None = None, *, extension: str = "xlsx") -> str:
     """ "portfolio-2026-01-05.xlsx": the file's name with the day (site time zone) it was made."""
-    return f"{stem}-{(on or timezone.localdate()):%Y-%m-%d}.xlsx"
+    return f"{stem}-{(on or timezone.localdate()):%Y-%m-%d}.{extension}"

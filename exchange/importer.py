@@ -167,6 +167,8 @@ class Importer:
         self.progress = progress or (lambda processed: None)
         self.cleaner = cleaning.Cleaner(blank_values=mapping.blank_values, month_first=mapping.month_first)
         self.outcome = Outcome()
+        status = mapping.fields.get("status")
+        self._same_stage = status.same_stage if status is not None else {}
 
     # The whole run ---------------------------------------------------------------------------------
 
@@ -274,6 +276,8 @@ class Importer:
                     "foundations",
                     fields,
                 )
+                if use_case.status in self._same_stage.get(candidate["status"], ()):
+                    candidate["status"] = None  # the file's stage says where the use case already is
                 status_changes = candidate["status"] is not None and candidate["status"] != use_case.status
                 if fields:
                     changed.append((use_case, [name.removesuffix("_id") for name in fields], functions, foundations))

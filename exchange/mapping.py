@@ -21,7 +21,9 @@ Every field spec takes `column` (one) or `columns` (several, joined by `join`, o
 with `combine: first`), and optionally `values` (a translation table, matched ignoring case, spacing
 and accents), `default` (when the cell is blank), `split` (a list in one cell), `create` (find or
 create the domain, team, function or foundation named), and `unmatched: blank` (a value the table does
-not know is left empty and reported, instead of refusing the row)."""
+not know is left empty and reported, instead of refusing the row). The status also takes `same_stage`
+(a status -> the statuses at the same stage of the file's coarser vocabulary, which a use case already
+in one of them keeps instead of being moved back)."""
 
 from __future__ import annotations
 
@@ -100,6 +102,7 @@ SPEC_KEYS = {
     "unmatched",
     "function",
     "kind",
+    "same_stage",
 }
 TOP_KEYS = {"name", "source", "description", "file", "blank_values", "external_id", "fields"}
 FILE_KEYS = {"encoding", "sheet", "header_row", "delimiter", "dates"}
@@ -140,6 +143,10 @@ class FieldSpec:
     unmatched: str = "error"
     function: str | None = None  # the business function of a team created by the import
     kind_of_foundation: str = FoundationKind.PLATFORM
+    # For the status: a status the file's value maps to -> the statuses that stand at the same stage of
+    # the file's vocabulary, which a use case already in one of them keeps (an approved use case stays
+    # approved when the file says "Pre-deployment", which reads as submitted).
+    same_stage: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -343,6 +350,7 @@ def _spec(target: str, raw, key: str, problem) -> FieldSpec | None:
         problem(f"{key}.kind", _("kind (data_source, platform, model, infrastructure) is for foundations."))
     elif foundation_kind not in FoundationKind.values:
         problem(f"{key}.kind", _("Unknown kind. Kinds: %(known)s.") % {"known": ", ".join(FoundationKind.values)})
+    same_stage = _same_stage(target, raw.get("same_stage"), f"{key}.same_stage", problem)
     if not columns:
         return None
     return FieldSpec(
@@ -359,7 +367,33 @@ def _spec(target: str, raw, key: str, problem) -> FieldSpec | None:
         unmatched=unmatched,
         function=function,
         kind_of_foundation=foundation_kind,
+        same_stage=same_stage,
     )
+
+
+def _same_stage(target: str, raw, key: str, problem) -> dict[str, frozenset[str]]:
+    if raw is None:
+        return {}
+    shape = _("same_stage is for the status: a table from a status to the list of statuses it stands for.")
+    if target != "status" or not isinstance(raw, dict):
+        problem(key, shape)
+        return {}
+    table = {}
+    for status, others in raw.items():
+        others = [others] if isinstance(others, str) else others
+        if not isinstance(others, list):
+            problem(f"{key}.{status}", shape)
+            continue
+        unknown = [value for value in [status, *others] if value not in Status.values]
+        if unknown:
+            problem(
+                f"{key}.{status}",
+                _("Unknown status %(values)s. Statuses: %(known)s.")
+                % {"values": ", ".join(map(str, unknown)), "known": ", ".join(Status.values)},
+            )
+            continue
+        table[status] = frozenset(others)
+    return table
 
 
 _INVALID = object()

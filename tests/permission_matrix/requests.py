@@ -1742,6 +1742,12 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("api:export-eu-ai-act-register", "GET the EU AI Act register"): Ask(
         "get", url("api:export-eu-ai-act-register"), api=True
     ),
+    ("exchange_export_federal_inventory", "GET the federal inventory"): Ask(
+        "get", url("exchange_export_federal_inventory")
+    ),
+    ("api:export-federal-inventory", "GET the federal inventory"): Ask(
+        "get", url("api:export-federal-inventory"), api=True
+    ),
     ("api:import-run-list", "GET the list"): Ask(
         "get", lambda w: (an_import_run(w), reverse("api:import-run-list"))[1], api=True
     ),
