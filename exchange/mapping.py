@@ -27,6 +27,7 @@ in one of them keeps instead of being moved back)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -120,6 +121,7 @@ class MappingError(ValueError):
         super().__init__("; ".join(f"{e['key']}: {e['message']}" for e in errors))
 
 
+@functools.lru_cache(maxsize=65_536)  # an inventory repeats its categories on every row
 def normalised(value: str) -> str:
     """The form two spellings of one category share: no accents, case or repeated spacing, and no
     trailing full stop ("Developed in-house." and "developed in-house" match)."""

@@ -28,6 +28,7 @@ from django.utils.translation import gettext, ngettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from core.actors import Actor, is_person, require_actor, user_or_none
+from core.bulk import bulk_set
 from core.changes import apply_changes, audit_value, refuse_unknown_fields, set_changes
 from core.exceptions import BusinessRuleError
 from core.limits import check_text_limits
@@ -411,7 +412,7 @@ def use_case_statuses_import(
         use_case.status_before_hold = ""
         moved.append(use_case)
     if moved:
-        UseCase.objects.bulk_update(moved, ["status", "status_changed_at", "status_before_hold"], batch_size=2000)
+        bulk_set(UseCase, moved, ["status", "status_changed_at", "status_before_hold"])
         audit_record_many(actor=actor, action=AuditAction.WORKFLOW_IMPORTED, targets=moved, data=events)
     return len(moved)
 

@@ -17,9 +17,12 @@ shared machine is noisy, and the best run is the one least disturbed):
     python -m tests.benchmarks [--sizes 10000 100000] [--links-per-use-case 1] [--repeat 3]
 
 Then the portfolio benchmarks (tests/benchmarks/portfolios.py: clustering runs end to end, against
-networkx, quality and stability). `--only api` or `--only portfolios` runs one of the two:
+networkx, quality and stability), and the import benchmark (tests/benchmarks/imports.py: the federal
+file and generated files of 10,000 and 100,000 rows, against DictReader + bulk_create). `--only api`,
+`--only portfolios` or `--only imports` runs one of them:
 
     python -m tests.benchmarks --only portfolios [--portfolio-sizes 10000 100000] [--networkx-max-size 10000]
+    python -m tests.benchmarks --only imports [--import-sizes 10000 100000]
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from tests.benchmarks import portfolios  # noqa: E402
+from tests.benchmarks import imports, portfolios  # noqa: E402
 
 TARGETS = {"json": 1.5, "csv": 2.0}
 PAGE = 10_000
@@ -187,8 +190,9 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--links-per-use-case", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--only", choices=["api", "portfolios"], help="run one of the two benchmarks")
+    parser.add_argument("--only", choices=["api", "portfolios", "imports"], help="run one of the benchmarks")
     portfolios.add_arguments(parser)
+    imports.add_arguments(parser)
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("make bench runs on PostgreSQL: set DATABASE_URL=postgres://...", file=sys.stderr)
@@ -196,12 +200,16 @@ def main(argv=None) -> int:
     setup_test_environment()
     settings.DEBUG = False
     original_name = settings.DATABASES["default"]["NAME"]
-    if args.only != "portfolios":
+    if args.only in (None, "api"):
         api_bench(args, original_name)
-    if args.only != "api":
+    status = 0
+    if args.only in (None, "portfolios"):
         print(flush=True)
-        return portfolios.run(args)
-    return 0
+        status = portfolios.run(args)
+    if args.only in (None, "imports"):
+        print(flush=True)
+        status = imports.run(args) or status
+    return status
 
 
 def api_bench(args, original_name: str) -> None:

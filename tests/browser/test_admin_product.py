@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
@@ -231,4 +232,16 @@ def test_the_committee_reads_the_admin_on_a_laptop(new_page, shot):
     expect(ranking.locator("tbody tr").first).to_contain_text("Customer 360")
     assert horizontal_overflow(page) == 0
     shot(page, "admin-foundations-ranked")
+
+    # The same admin in French: the committee's home and the use cases, headings and names translated.
+    origin = page.evaluate("() => location.origin")
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": f"{origin}/"}])
+    page.goto("/admin/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Le portefeuille du comité")).to_be_visible()
+    shot(page, "admin-french-dashboard")
+    page.goto("/admin/domains/usecase/")
+    expect(page.locator("#result_list")).to_contain_text("En revue")
+    assert horizontal_overflow(page) == 0
+    shot(page, "admin-french-use-cases")
     assert not problems, problems

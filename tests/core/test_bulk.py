@@ -52,3 +52,32 @@ def test_rows_come_back_with_ids_values_timestamps_and_history(vendor, monkeypat
 def test_nothing_to_write_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert copy_create(Portfolio, []) == []
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_bulk_set_writes_each_objects_own_values_and_nothing_else(vendor, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.bulk import bulk_set
+    from domains.models import UseCase
+    from tests.factories import UseCaseFactory
+
+    first, second, untouched = UseCaseFactory(), UseCaseFactory(), UseCaseFactory()
+    when = timezone.now() - datetime.timedelta(days=400)
+    first.status, first.status_changed_at, first.status_before_hold = "scaled", when, ""
+    second.status, second.status_changed_at, second.status_before_hold = "retired", None, "approved"
+    second.title = "Not written: not among the fields"
+    if vendor != connection.vendor:
+        monkeypatch.setattr(connection, "vendor", vendor)  # the bulk_update path, on the same database
+
+    bulk_set(UseCase, [first, second], ["status", "status_changed_at", "status_before_hold"])
+
+    monkeypatch.undo()
+    rows = {row["pk"]: row for row in UseCase.objects.values("pk", "status", "status_changed_at", "title")}
+    assert (rows[first.pk]["status"], rows[first.pk]["status_changed_at"]) == ("scaled", when)
+    assert (rows[second.pk]["status"], rows[second.pk]["status_changed_at"]) == ("retired", None)
+    assert rows[second.pk]["title"] != "Not written: not among the fields"
+    assert rows[untouched.pk]["status"] == "draft"
+    assert UseCase.objects.get(pk=second.pk).status_before_hold == "approved"

@@ -486,3 +486,16 @@ def test_the_api_lists_import_runs_to_committee_members_and_nobody_else(world):
     assert listed.json()["results"][0]["file_name"] == "inventory.csv"
     assert hidden.json()["results"] == []
     assert outsider.get(f"/api/v1/import-runs/{run.pk}/").status_code == 404
+
+
+def test_a_reference_the_database_refuses_is_a_clear_error_and_nothing_is_written():
+    from domains.services import reference_record_import
+
+    Domain.objects.create(name="Taken", slug="taken")
+    before = Domain.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        reference_record_import(actor=SYSTEM, model=Domain, data={"name": "Another", "slug": "taken"})
+
+    assert "slug taken is taken" in refused.value.messages[0]
+    assert Domain.objects.count() == before
