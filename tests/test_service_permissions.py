@@ -23,7 +23,8 @@ from core.actors import SYSTEM
 from core.exceptions import BusinessRuleError
 from core.models import AuditEvent
 from domains import services as domain_services
-from domains.models import UseCase
+from domains.models import Domain, UseCase
+from exchange import services as exchange_services
 from governance import services as workflow
 from portfolio import services as link_services
 from portfolio.models import Portfolio, PortfolioMembership
@@ -113,6 +114,40 @@ def _membership(world: World):
 
 
 PORTFOLIO_DECIDERS = COMMITTEE | {"superuser", "system"}
+
+IMPORTERS = {"superuser", "system"}
+_MAPPING = "name: Inventory\nsource: inventory\nexternal_id: ID\nfields: {title: Name, domain: Domain, team: Team}\n"
+
+
+def _import_run(actor, world: World | None = None):
+    domain, team = (world.use_case.domain.name, world.use_case.team.name) if world else ("Nowhere", "Nobody")
+    run = exchange_services.import_run_create(
+        actor=actor,
+        file_name="inventory.csv",
+        content=f"ID,Name,Domain,Team\r\n1,An idea,{domain},{team}\r\n".encode(),
+        definition=_MAPPING,
+        enqueue=False,
+    )
+    assert run.status == "queued"
+    return run
+
+
+def _previewed(world: World):
+    run = exchange_services.import_run_execute(run_id=_import_run(SYSTEM, world).pk)
+    assert run.status == "previewed" and not run.problems, run.problems
+    return run
+
+
+def _use_cases_imported(world: World, actor) -> None:
+    new = UseCase(
+        title="Imported idea",
+        domain=world.use_case.domain,
+        team=world.use_case.team,
+        external_source="inventory",
+        external_id="1",
+    )
+    domain_services.use_cases_import(actor=actor, new=[(new, [], [])], changed=[], run="import run 1")
+    assert UseCase.objects.filter(external_source="inventory", external_id="1").exists()
 
 
 CASES: dict[str, Case] = {
@@ -321,6 +356,44 @@ CASES: dict[str, Case] = {
     ),
     # The dashboard's weekly figures: the system's job, or an administrator's.
     "impact_snapshot_take": Case({"superuser", "system"}, lambda w, a, p: _snapshot_taken(a), audited=False),
+    # Imports: whoever holds domains.import_use_cases (the committee's admin group is granted it: see
+    # tests/exchange/test_import_admin.py), an administrator, the system. A committee seat alone does
+    # not import: these members are not in the group.
+    **{
+        name: Case(IMPORTERS, call, prepare or (lambda w: None), audited=audited)
+        for name, call, prepare, audited in [
+            (
+                "import_mapping_save",
+                lambda w, a, p: exchange_services.import_mapping_save(actor=a, text=_MAPPING),
+                None,
+                True,
+            ),
+            ("import_run_create", lambda w, a, p: _import_run(a), None, False),
+            (
+                "import_run_confirm",
+                lambda w, a, p: exchange_services.import_run_confirm(actor=a, run=p),
+                _previewed,
+                False,
+            ),
+            (
+                "reference_record_import",
+                lambda w, a, p: domain_services.reference_record_import(
+                    actor=a, model=Domain, data={"name": "Imported agency", "slug": "imported-agency"}
+                ),
+                None,
+                False,
+            ),
+            ("use_cases_import", lambda w, a, p: _use_cases_imported(w, a), None, True),
+            (
+                "use_case_statuses_import",
+                lambda w, a, p: workflow.use_case_statuses_import(
+                    actor=a, changes=[(w.use_case, "scaled", None)], run="import run 1"
+                ),
+                None,
+                True,
+            ),
+        ]
+    },
 }
 
 
@@ -348,18 +421,19 @@ def _actor(world: World, role: str):
 def test_the_table_covers_every_write_service():
     import inspect
 
-    modules = (core_services, domain_services, link_services, workflow)
+    modules = (core_services, domain_services, link_services, workflow, exchange_services)
     # Services that people call (notifications and deliveries are the system's own plumbing).
     plumbing = {
         "audit_record",
         "audit_record_many",
         "require_may_import",  # the rule the import services share, not a write
-        # The import's bulk writes: their permission (domains.import_use_cases) is tested in
-        # tests/exchange/test_import.py (a team member refused, the committee's group allowed), not yet
-        # as every role of this table.
-        "use_cases_import",
-        "reference_record_import",
-        "use_case_statuses_import",
+        # An import's permission is decided when it is created (import_run_create); these execute,
+        # hand out, sweep and read what was already allowed (the task, the sweeper, the admin).
+        "import_run_execute",
+        "import_runs_dispatch",
+        "import_runs_sweep",
+        "import_run_progress",
+        "run_has_errors",
         "notification_enqueue",
         "notifications_dispatch",
         "notification_deliver",
