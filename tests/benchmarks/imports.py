@@ -196,8 +196,8 @@ def run(args) -> int:
         print(
             f"\nMemory as rows grow: {small.rows:,} -> {large.rows:,} rows ({large.rows / small.rows:.0f}x) took the "
             f"peak resident set's growth from {mib(small.rss)} to {mib(large.rss)} "
-            f"({large.rss / max(small.rss, 1):.1f}x): {verdict(large.rss <= 2 * small.rss)} (flat: at most 2x). The files "
-            f"are {mib(small.file_bytes)} and {mib(large.file_bytes)}; the run stores the file and reads it back whole, "
-            f"so its memory grows with the file."
+            f"({large.rss / max(small.rss, 1):.1f}x): {verdict(large.rss <= 2 * small.rss)} (flat: at most 2x). "
+            f"The files are {mib(small.file_bytes)} and {mib(large.file_bytes)}; the run stores the file and reads "
+            f"it back whole, so its memory grows with the file."
         )
     return 0
