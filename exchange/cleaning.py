@@ -68,6 +68,10 @@ class Cleaner:
         if stripped and normalised(stripped) in self.blank_values:
             self.counts[BLANK] += 1
             return ""
+        if stripped.startswith("'") and _escaped_formula(stripped[1:]):
+            # An apostrophe that defuses a formula (escape_formula's, or a spreadsheet's text marker)
+            # is not part of the text: an export read back gives the text it was made from.
+            stripped = stripped[1:]
         if stripped.startswith(FORMULA_START[:4]) and len(stripped) > 1 and not _is_number(stripped):
             self.counts[FORMULA] += 1
         return stripped
@@ -195,6 +199,10 @@ def _plain(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _escaped_formula(rest: str) -> bool:
+    return rest.startswith(FORMULA_START) and not _is_number(rest)
 
 
 def escape_formula(value):

@@ -72,7 +72,8 @@ def _blank(row: Row) -> str:
 
 
 def _field(name: str) -> Cell:
-    return lambda row: row[name] or ""
+    """A text as the import reads it back: line breaks plain (a text box's CRLF as LF)."""
+    return lambda row: (row[name] or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _use_case_id(row: Row) -> str:

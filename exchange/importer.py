@@ -276,7 +276,9 @@ class Importer:
                     "foundations",
                     fields,
                 )
-                if use_case.status in self._same_stage.get(candidate["status"], ()):
+                if candidate.get("status_defaulted") or use_case.status in self._same_stage.get(
+                    candidate["status"], ()
+                ):
                     candidate["status"] = None  # the file's stage says where the use case already is
                 status_changes = candidate["status"] is not None and candidate["status"] != use_case.status
                 if fields:
@@ -523,6 +525,7 @@ class Importer:
     def _set_default(self, candidate: dict, spec: FieldSpec) -> None:
         if spec.target == "status":
             candidate["status"] = spec.default
+            candidate["status_defaulted"] = True  # for a new use case: an existing one keeps its own
         elif spec.kind in (DOMAIN, TEAM):
             candidate["references"][spec.target] = (spec, spec.columns[0], [spec.default])
         else:

@@ -121,10 +121,25 @@ class MappingError(ValueError):
         super().__init__("; ".join(f"{e['key']}: {e['message']}" for e in errors))
 
 
-@functools.lru_cache(maxsize=65_536)  # an inventory repeats its categories on every row
+# Categories are short and repeat on every row: their normal forms are kept; long texts (descriptions,
+# unique titles) are not, so that a worker does not hold an imported file's prose.
+NORMALISED_CACHED_MAX_CHARS = 120
+
+
 def normalised(value: str) -> str:
     """The form two spellings of one category share: no accents, case or repeated spacing, and no
     trailing full stop ("Developed in-house." and "developed in-house" match)."""
+    if len(value) <= NORMALISED_CACHED_MAX_CHARS:
+        return _normalised_short(value)
+    return _normalised(value)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _normalised_short(value: str) -> str:
+    return _normalised(value)
+
+
+def _normalised(value: str) -> str:
     text = unicodedata.normalize("NFKD", value)
     text = "".join(char for char in text if not unicodedata.combining(char))
     return " ".join(text.casefold().split()).rstrip(".").strip()

@@ -229,3 +229,34 @@ def test_the_api_gives_the_inventory_to_a_token_and_a_json_401_to_anonymous(worl
     assert [row[NAME] for row in rows(response.content)] == [world.use_case.title]
     assert anonymous.status_code == 401
     assert anonymous["Content-Type"].startswith("application/json")
+
+
+def test_awkward_text_round_trips_too():
+    """Formula-looking text (escaped on the way out, unescaped on the way in), a text box's CRLF,
+    accents, quotes and commas come back as they were, and importing again changes nothing."""
+    agency = DomainFactory(name="Département d'exemple", slug="exemple")
+    team = TeamFactory(name='Bureau "Nord", Lille', slug="nord")
+    in_status(
+        UseCaseFactory(
+            domain=agency,
+            team=team,
+            title="-20% de délais, «vite»",
+            problem_statement="=SUM(A1:A3)\r\nline two, with a comma",
+            proposed_solution="+ a bullet\n@someone",
+        ),
+        Status.SUBMITTED,
+    )
+    first = federal_inventory_csv(actor=SYSTEM)
+    (row,) = rows(first)
+    assert row[NAME].startswith("'-20%") and row[PROBLEM] == "'=SUM(A1:A3)\nline two, with a comma"
+    UseCase.objects.all().delete()
+
+    run = import_file(first)
+
+    assert (run.created_count, run.problem_count) == (1, 0), run.problems
+    imported = UseCase.objects.get()
+    assert imported.title == "-20% de délais, «vite»"
+    assert imported.problem_statement == "=SUM(A1:A3)\nline two, with a comma"
+    assert imported.proposed_solution == "+ a bullet\n@someone"
+    assert federal_inventory_csv(actor=SYSTEM) == first
+    assert import_file(first).unchanged_count == 1

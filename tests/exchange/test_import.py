@@ -499,3 +499,22 @@ def test_a_reference_the_database_refuses_is_a_clear_error_and_nothing_is_writte
 
     assert "slug taken is taken" in refused.value.messages[0]
     assert Domain.objects.count() == before
+
+
+def test_a_blank_stage_leaves_an_existing_use_case_where_it_is():
+    _import(_csv(GOOD))
+    assert UseCase.objects.get(external_id="1").status == "scaled"
+
+    again = _import(_csv(GOOD.replace("Operation and Maintenance", "")))
+
+    assert UseCase.objects.get(external_id="1").status == "scaled"
+    assert (again.updated_count, again.unchanged_count) == (0, 1)
+
+
+def test_the_apostrophe_that_defuses_a_formula_is_taken_off_and_no_other():
+    cleaner = Cleaner(blank_values=frozenset())
+
+    assert cleaner.text('\'=HYPERLINK("http://x")') == '=HYPERLINK("http://x")'
+    assert cleaner.text("'-20% faster") == "-20% faster"
+    assert cleaner.text("'-5") == "'-5"  # a number kept as text: the apostrophe is what the cell says
+    assert cleaner.text("'quoted'") == "'quoted'"
