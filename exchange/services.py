@@ -9,7 +9,6 @@ it once."""
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from datetime import timedelta
 from functools import partial
@@ -30,8 +29,9 @@ from domains.services import require_may_import
 
 from . import mapping as mappings
 from .importer import Importer
-from .models import ImportFile, ImportMapping, ImportRun, ImportRunStatus
+from .models import ImportMapping, ImportRun, ImportRunStatus
 from .reading import UnreadableFile, open_table
+from .storage import file_bytes, file_open, file_store
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_KEY = "exchange:import-run:{id}:progress"
@@ -127,7 +127,7 @@ def import_run_create(
         dry_run=dry_run,
         skip_bad_rows=skip_bad_rows,
     )
-    ImportFile.objects.create(run=run, content=content)
+    file_store(run, content)
     if enqueue:
         transaction.on_commit(partial(import_runs_dispatch, [run.pk]))
     return run
@@ -206,12 +206,12 @@ def import_run_execute(*, run_id: int, actor: Actor | None = None, report=None) 
         if report is not None:
             report(rows)
 
-    content = bytes(ImportFile.objects.values_list("content", flat=True).get(run=run))
     loaded = mappings.load(run.mapping_definition)
     importer = Importer(mapping=loaded, actor=actor, run_label=f"import run {run.pk}", progress=progress)
     try:
-        table = open_table(io.BytesIO(content), name=run.file_name, mapping=loaded)
-        outcome = importer.run(table, dry_run=run.dry_run, skip_bad_rows=run.skip_bad_rows)
+        with file_open(run) as stream:
+            table = open_table(stream, name=run.file_name, mapping=loaded)
+            outcome = importer.run(table, dry_run=run.dry_run, skip_bad_rows=run.skip_bad_rows)
     except (UnreadableFile, ValidationError) as error:
         message = error.args[0] if isinstance(error, UnreadableFile) else "; ".join(error.messages)
         return _finish(run, actor, status=ImportRunStatus.FAILED, error=str(message), outcome=importer.outcome)
@@ -281,7 +281,7 @@ def import_run_confirm(*, actor: Actor, run: ImportRun) -> ImportRun:
         raise ValidationError(
             {"run": _("The dry run found bad rows: correct the file, or preview again choosing to skip bad rows.")}
         )
-    content = bytes(ImportFile.objects.values_list("content", flat=True).get(run=run))
+    content = file_bytes(run)
     return import_run_create(
         actor=actor,
         file_name=run.file_name,

@@ -518,3 +518,16 @@ def test_the_apostrophe_that_defuses_a_formula_is_taken_off_and_no_other():
     assert cleaner.text("'-20% faster") == "-20% faster"
     assert cleaner.text("'-5") == "'-5"  # a number kept as text: the apostrophe is what the cell says
     assert cleaner.text("'quoted'") == "'quoted'"
+
+
+def test_a_file_is_stored_and_read_back_in_pieces_byte_for_byte(monkeypatch):
+    from exchange import storage
+
+    monkeypatch.setattr(storage, "PIECE_BYTES", 7)  # many pieces, the last one short
+    content = _csv(*(GOOD.replace("1,Chatbot", f"{n},Chatbot {n}") for n in range(1, 40)))
+    run = services.import_run_create(
+        actor=SYSTEM, file_name="inventory.csv", content=content, definition=MAPPING, enqueue=False
+    )
+
+    assert storage.file_bytes(run) == content
+    assert services.import_run_execute(run_id=run.pk, actor=SYSTEM).created_count == 39
