@@ -147,3 +147,20 @@ class ImportFile(models.Model):
 
     def __str__(self) -> str:
         return str(self.run)
+
+
+class ImportFilePiece(models.Model):
+    """The bytes of an imported file after its first piece (ImportFile.content), a piece per row, so
+    that neither storing nor reading a large file holds it in memory (exchange.storage)."""
+
+    file = models.ForeignKey(ImportFile, on_delete=models.CASCADE, related_name="pieces", verbose_name=_("file"))
+    number = models.PositiveIntegerField(_("number"))
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("piece of an imported file")
+        verbose_name_plural = _("pieces of imported files")
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="importfilepiece_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.file} #{self.number}"
