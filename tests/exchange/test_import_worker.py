@@ -6,7 +6,6 @@ once the broker is back and the sweeper hands it out again."""
 from __future__ import annotations
 
 import datetime
-import time
 
 import pytest
 from django.utils import timezone
@@ -16,11 +15,10 @@ from domains.models import UseCase
 from exchange import services
 from exchange.models import ImportRun
 from tests.governance.conftest import private_broker  # noqa: F401
-from tests.governance.test_faults import Workers
+from tests.portfolio.test_run_worker import wait_for, workers  # noqa: F401  (the worker kit and its wait)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-WAIT_SECONDS = 90
 MAPPING = {
     "name": "Worker inventory",
     "source": "worker-inventory",
@@ -39,26 +37,6 @@ def inventory(rows: int = ROWS) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-@pytest.fixture
-def workers(postgres_only, private_broker, tmp_path):  # noqa: F811
-    private_broker.start()
-    kit = Workers(private_broker, tmp_path)
-    try:
-        yield kit
-    finally:
-        kit.stop_all()
-
-
-def wait_for(condition, *, workers: Workers, what: str):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}; worker log:\n{workers.log()}")
-
-
 def status(run) -> str:
     return ImportRun.objects.values_list("status", flat=True).get(pk=run.pk)
 
@@ -69,7 +47,7 @@ def start_import() -> ImportRun:
     )
 
 
-def test_an_import_handed_to_a_worker_is_executed_and_its_counts_recorded(workers):
+def test_an_import_handed_to_a_worker_is_executed_and_its_counts_recorded(workers):  # noqa: F811
     run = start_import()  # handed out after its commit
     assert status(run) == "queued"
 
