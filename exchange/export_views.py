@@ -28,18 +28,14 @@ def file_response(content: bytes, stem: str, *, content_type: str = XLSX_CONTENT
     return response
 
 
-def xlsx_response(content: bytes, stem: str) -> HttpResponse:
-    return file_response(content, stem)
-
-
 @require_safe
 def portfolio_workbook_view(request):
-    return xlsx_response(portfolio_workbook(actor=request.user), PORTFOLIO_STEM)
+    return file_response(portfolio_workbook(actor=request.user), PORTFOLIO_STEM)
 
 
 @require_safe
 def eu_register_view(request):
-    return xlsx_response(eu_ai_act_register(actor=request.user), EU_REGISTER_STEM)
+    return file_response(eu_ai_act_register(actor=request.user), EU_REGISTER_STEM)
 
 
 @require_safe
