@@ -49,6 +49,14 @@ class Cleaner:
         self.month_first = month_first
         self.counts: Counter[str] = Counter()
 
+    def with_blanks(self, blank_values: frozenset[str] | None) -> Cleaner:
+        """The same cleaning with other blank markers (a field's own), counted with this one's."""
+        if blank_values is None or blank_values == self.blank_values:
+            return self
+        other = Cleaner(blank_values=blank_values, month_first=self.month_first)
+        other.counts = self.counts
+        return other
+
     def text(self, value) -> str:
         """A cell as text: no byte-order mark or invisible characters, Windows line breaks made plain,
         no surrounding whitespace, and empty when it is a blank marker such as "N/A"."""
@@ -177,7 +185,10 @@ class Cleaner:
 
     def items(self, value: str, separator: str | None) -> list[str]:
         """A list in one cell ("AWS, Azure, OpenAI"): each item cleaned, blanks and repeats left out."""
-        parts = value.split(separator) if separator else [value]
+        return self.unique(value.split(separator) if separator else [value])
+
+    def unique(self, parts: list[str]) -> list[str]:
+        """Each part cleaned, blanks and repeats (in any spelling) left out, in their order."""
         seen, items = set(), []
         for part in parts:
             item = self.text(part)

@@ -53,6 +53,8 @@ from .mapping import (
 from .reading import Table
 
 CHUNK_ROWS = 2000
+# The most pieces of a list cell tried together as one known name holding the separator.
+NAME_PIECES_MAX = 6
 PROBLEMS_KEPT = 5000
 EXTERNAL_ID_MAX = UseCase._meta.get_field("external_id").max_length
 MONEY_MAX = Decimal("999999999999.99")
@@ -131,10 +133,12 @@ class _Lookup:
         self.model = records.model
         self.keys = keys
         self.by_key: dict[str, Any] = {}
+        self.by_pk: dict[Any, Any] = {}
         for instance in records:
             self.remember(instance)
 
     def remember(self, instance) -> None:
+        self.by_pk[instance.pk] = instance
         for key in self.keys(instance):
             if key:
                 self.by_key.setdefault(normalised(key), instance)
@@ -167,6 +171,8 @@ class Importer:
         self.progress = progress or (lambda processed: None)
         self.cleaner = cleaning.Cleaner(blank_values=mapping.blank_values, month_first=mapping.month_first)
         self.outcome = Outcome()
+        # Each field's cleaning: the mapping's blank markers, or the field's own.
+        self.cleaners = {target: self.cleaner.with_blanks(spec.blank_values) for target, spec in mapping.fields.items()}
         status = mapping.fields.get("status")
         self._same_stage = status.same_stage if status is not None else {}
 
@@ -206,6 +212,8 @@ class Importer:
         # Every account is read only when the mapping names owners or sponsors.
         names_people = any(spec.kind == PERSON for spec in self.mapping.fields.values())
         self.people = _Lookup(User.objects.none() if not names_people else User, keys=_person_keys)
+        owners = "owner" in self.mapping.fields
+        self.memberships = set(Team.members.through.objects.values_list("team_id", "user_id")) if owners else set()
         self.seen_rows: dict[bytes, int] = {}
         self.seen_ids: dict[str, int] = {}
         spec = self.mapping.fields.get("team")
@@ -244,19 +252,15 @@ class Importer:
             candidates.append(candidate)
         if self.outcome.error_count and not skip_bad_rows:
             return  # nothing will be written: keep reading only to report every problem
-        existing = {
-            use_case.external_id: use_case
-            for use_case in UseCase.objects.filter(
-                external_source=self.mapping.source, external_id__in=[c["external_id"] for c in candidates]
-            ).prefetch_related("functions", "foundation_usages")
-        }
+        existing = self._existing([c["external_id"] for c in candidates])
         new, changed, statuses = [], [], []
         for candidate in candidates:
             self._resolve_references(candidate)
+            use_case = existing.get(candidate["external_id"])
+            self._check_owner(candidate, use_case)
             if candidate["errors"]:
                 self.outcome.skipped += 1
                 continue
-            use_case = existing.get(candidate["external_id"])
             if use_case is None:
                 use_case = UseCase(external_source=self.mapping.source, external_id=candidate["external_id"])
                 for name, value in candidate["values"].items():
@@ -293,6 +297,45 @@ class Importer:
         use_cases_import(actor=self.actor, new=new, changed=changed, run=self.run_label)
         if statuses:
             use_case_statuses_import(actor=self.actor, changes=statuses, run=self.run_label)
+
+    def _existing(self, ids: list[str]) -> dict[str, UseCase]:
+        """The use cases the rows' ids name: by (source, external id), and, when the mapping says the id
+        may be a reference, by the reference of a use case not otherwise from this source."""
+        use_cases = UseCase.objects.prefetch_related("functions", "foundation_usages")
+        found = {
+            use_case.external_id: use_case
+            for use_case in use_cases.filter(external_source=self.mapping.source, external_id__in=ids)
+        }
+        if self.mapping.external_id_or_reference:
+            by_reference = {identity.upper(): identity for identity in ids if identity not in found}
+            if by_reference:
+                for use_case in use_cases.filter(reference__in=list(by_reference)).exclude(
+                    external_source=self.mapping.source
+                ):
+                    found[by_reference[use_case.reference]] = use_case
+        return found
+
+    def _check_owner(self, candidate: dict, use_case: UseCase | None) -> None:
+        """The owner rule of the team pages and the admin: whoever is made owner belongs to the team.
+        One who does not is left out, reported, and the use case "needs an owner"."""
+        values = candidate["values"]
+        owner_id = values.get("owner_id")
+        if not owner_id:
+            return
+        team_id = values.get("team_id", use_case.team_id if use_case is not None else None)
+        if use_case is not None and (use_case.owner_id, use_case.team_id) == (owner_id, team_id):
+            return  # already so: the rule applies to a new assignment
+        if team_id is None or (team_id, owner_id) in self.memberships:
+            return
+        person, team = self.people.by_pk[owner_id], self.teams.by_pk[team_id]
+        if use_case is not None and use_case.team_id == team_id:
+            message = _("Not a member of the team %(team)s: the use case keeps its owner.")
+            values["owner_id"] = use_case.owner_id
+        else:
+            message = _("Not a member of the team %(team)s: the owner is left empty (the use case needs an owner).")
+            values["owner_id"] = None
+        column = self.mapping.fields["owner"].columns[0]
+        candidate["warning"](column, person.email or person.username, message % {"team": team})
 
     @staticmethod
     def _changed_ids(new: list[int] | None, current: list[int], name: str, fields: list[str]) -> list[int] | None:
@@ -392,23 +435,25 @@ class Importer:
         """The raw value of a field: one column's cell, the first non-blank, or the non-blank ones joined."""
         if len(spec.columns) == 1:
             return cells.get(spec.columns[0], ""), spec.columns[0]
+        cleaner = self.cleaners[spec.target]
         if spec.combine == "first" or spec.kind in (BOOLEAN, SCORE, MONEY, CHOICE, PERSON):
             for column in spec.columns:
-                if not self.cleaner.is_blank(cells.get(column, "")):
+                if not cleaner.is_blank(cells.get(column, "")):
                     return cells[column], column
             return "", spec.columns[0]
-        texts = [self.cleaner.text(cells.get(column, "")) for column in spec.columns]
+        texts = [cleaner.text(cells.get(column, "")) for column in spec.columns]
         return spec.join.join(text for text in texts if text), ", ".join(spec.columns)
 
     def _date(self, candidate: dict, spec: FieldSpec, cells: dict) -> None:
         """The first of the columns that holds a date (a retired date, else the date implemented...)."""
         unreadable = []
+        cleaner = self.cleaners[spec.target]
         for column in spec.columns:
             raw = cells.get(column, "")
-            value = self.cleaner.text(raw) if isinstance(raw, str) else raw
+            value = cleaner.text(raw) if isinstance(raw, str) else raw
             if value in ("", None):
                 continue
-            parsed = self.cleaner.date(value)
+            parsed = cleaner.date(value)
             if parsed is None:
                 unreadable.append((column, raw))
                 continue
@@ -427,15 +472,21 @@ class Importer:
     def _value(self, candidate: dict, spec: FieldSpec, raw, column: str) -> None:
         error, warning, values, target = candidate["error"], candidate["warning"], candidate["values"], spec.target
         kind = spec.kind
-        text = self.cleaner.text(raw)
+        cleaner = self.cleaners[target]
+        text = cleaner.text(raw)
         if kind in (FUNCTIONS, FOUNDATIONS, LIST_CHOICE):
-            items = self.cleaner.items(text, spec.split) if text else []
+            if not text:
+                items = []
+            elif kind == LIST_CHOICE or not spec.split:
+                items = cleaner.items(text, spec.split)
+            else:
+                items = self._named_items(cleaner, spec, text)
             if not items and spec.default is not None:
                 items = [spec.default] if not isinstance(spec.default, list) else list(spec.default)
             if kind == LIST_CHOICE:
                 chosen = []
                 for item in items:
-                    code = self.cleaner.choice(item, spec.values, dict(CHOICES[target].choices), spec.spellings)
+                    code = cleaner.choice(item, spec.values, dict(CHOICES[target].choices), spec.spellings)
                     if isinstance(code, list):
                         chosen.extend(code)
                     elif code is None:
@@ -474,7 +525,7 @@ class Importer:
             else:
                 values[target] = text
         elif kind == CHOICE:
-            code = self.cleaner.choice(text, spec.values, dict(CHOICES[target].choices), spec.spellings)
+            code = cleaner.choice(text, spec.values, dict(CHOICES[target].choices), spec.spellings)
             if code is None:
                 self._unmatched(candidate, spec, column, text)
             elif target == "status":
@@ -482,7 +533,7 @@ class Importer:
             else:
                 values[target] = code
         elif kind == BOOLEAN:
-            flag = self.cleaner.boolean(text, spec.values, spec.spellings)
+            flag = cleaner.boolean(text, spec.values, spec.spellings)
             if flag is None:
                 self._unmatched(candidate, spec, column, text)
             else:
@@ -490,14 +541,14 @@ class Importer:
         elif kind == SCORE:
             number = spec.values.get(normalised(text))
             if number is None:
-                parsed = self.cleaner.number(text)
+                parsed = cleaner.number(text)
                 number = int(parsed) if parsed is not None and parsed == parsed.to_integral_value() else None
             if number is None or not 1 <= number <= 5:
                 error(column, text, _("A score is a whole number from 1 to 5."))
             else:
                 values[target] = number
         elif kind == MONEY:
-            amount = self.cleaner.number(text)
+            amount = cleaner.number(text)
             if amount is None:
                 error(column, text, _("Not an amount (e.g. 120000 or 120,000.50)."))
             elif amount < 0:
@@ -521,6 +572,26 @@ class Importer:
                 values[f"{target}_id"] = person.pk
         elif kind in (DOMAIN, TEAM):
             candidate["references"][target] = (spec, column, [spec.values.get(normalised(text), text)])
+
+    def _named_items(self, cleaner: cleaning.Cleaner, spec: FieldSpec, text: str) -> list[str]:
+        """A list of names in one cell, split at the mapping's separator except where the separator is
+        part of a name already known ("Data; Analytics Hub" stays one foundation when one is so named):
+        at each place, the longest run of pieces that is a known name or a value of the table."""
+        lookup = self.functions if spec.kind == FUNCTIONS else self.foundations
+        pieces = text.split(spec.split)
+        if len(pieces) == 1:
+            return cleaner.items(text, None)
+        names, start = [], 0
+        while start < len(pieces):
+            end = start + 1
+            for longer in range(min(len(pieces), start + NAME_PIECES_MAX), start + 1, -1):
+                joined = cleaner.text(spec.split.join(pieces[start:longer]))
+                if normalised(joined) in spec.values or lookup.find(joined) is not None:
+                    end = longer
+                    break
+            names.append(spec.split.join(pieces[start:end]))
+            start = end
+        return cleaner.unique(names)
 
     def _set_default(self, candidate: dict, spec: FieldSpec) -> None:
         if spec.target == "status":

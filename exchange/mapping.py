@@ -7,7 +7,7 @@ writing a new mapping, never by changing code.
     source: us-federal-ai-inventory          # external ids are unique within a source
     file: {encoding: utf-8, sheet: Inventory, header_row: 1, delimiter: ",", dates: month_first}
     blank_values: ["N/A", "None"]            # read as empty, besides the empty cell
-    external_id: {columns: [agency, bureau, name]}   # or {column: id}
+    external_id: {columns: [agency, bureau, name]}   # or {column: id}, or {column: id, or_reference: true}
     fields:
       title: name                           # a column's name: its cleaned text
       domain: {column: agency, create: true}
@@ -23,7 +23,13 @@ and accents), `default` (when the cell is blank), `split` (a list in one cell), 
 create the domain, team, function or foundation named), and `unmatched: blank` (a value the table does
 not know is left empty and reported, instead of refusing the row). The status also takes `same_stage`
 (a status -> the statuses at the same stage of the file's coarser vocabulary, which a use case already
-in one of them keeps instead of being moved back)."""
+in one of them keeps instead of being moved back).
+
+`external_id: {column: ..., or_reference: true}` is for files this product exported (the federal
+CSV writes a use case made in the tool under its reference, UC-0012): a row whose id no use case of
+the source holds updates the use case with that reference, instead of creating a copy of it. Any
+field spec also takes `blank_values` (a list, [] for none), replacing the mapping's own for that
+field: a team literally named "None" is then a team, not a blank."""
 
 from __future__ import annotations
 
@@ -104,7 +110,9 @@ SPEC_KEYS = {
     "function",
     "kind",
     "same_stage",
+    "blank_values",
 }
+EXTERNAL_ID_KEYS = {"column", "columns", "or_reference"}
 TOP_KEYS = {"name", "source", "description", "file", "blank_values", "external_id", "fields"}
 FILE_KEYS = {"encoding", "sheet", "header_row", "delimiter", "dates"}
 ENCODINGS = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "iso-8859-1", "utf-16"}
@@ -164,6 +172,8 @@ class FieldSpec:
     # the file's vocabulary, which a use case already in one of them keeps (an approved use case stays
     # approved when the file says "Pre-deployment", which reads as submitted).
     same_stage: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The values read as an empty cell in this field's columns; None: the mapping's blank_values.
+    blank_values: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +190,8 @@ class Mapping:
     external_id_columns: tuple[str, ...]
     fields: dict[str, FieldSpec]
     document: dict[str, Any]
+    # A row whose id no use case of the source holds may name a use case by its reference (UC-0012).
+    external_id_or_reference: bool = False
 
     @property
     def columns(self) -> set[str]:
@@ -251,10 +263,27 @@ def load(document: dict[str, Any] | str | bytes) -> Mapping:
 
     external = document.get("external_id")
     external_columns: tuple[str, ...] = ()
+    or_reference = False
     if external is None:
         problem("external_id", _("Say which column (or columns) identify a use case, so a re-import updates it."))
     else:
         external_columns = _columns_of(external, "external_id", problem)
+        if isinstance(external, dict):
+            for key in sorted(set(external) - EXTERNAL_ID_KEYS):
+                problem(
+                    f"external_id.{key}",
+                    _("Unknown key. Known keys: %(known)s.") % {"known": ", ".join(sorted(EXTERNAL_ID_KEYS))},
+                )
+            or_reference = external.get("or_reference", False)
+            if not isinstance(or_reference, bool):
+                problem("external_id.or_reference", _("or_reference is true or false."))
+                or_reference = False
+            elif or_reference and len(external_columns) > 1:
+                problem(
+                    "external_id.or_reference",
+                    _("or_reference needs the id in one column: the column that may hold a reference (UC-0012)."),
+                )
+                or_reference = False
 
     fields_doc = document.get("fields")
     specs: dict[str, FieldSpec] = {}
@@ -287,6 +316,7 @@ def load(document: dict[str, Any] | str | bytes) -> Mapping:
         external_id_columns=external_columns,
         fields=specs,
         document=document,
+        external_id_or_reference=or_reference,
     )
 
 
@@ -368,6 +398,13 @@ def _spec(target: str, raw, key: str, problem) -> FieldSpec | None:
     elif foundation_kind not in FoundationKind.values:
         problem(f"{key}.kind", _("Unknown kind. Kinds: %(known)s.") % {"known": ", ".join(FoundationKind.values)})
     same_stage = _same_stage(target, raw.get("same_stage"), f"{key}.same_stage", problem)
+    blank_values = raw.get("blank_values")
+    if blank_values is not None:
+        if not isinstance(blank_values, list) or not all(isinstance(v, str | int | float) for v in blank_values):
+            problem(f"{key}.blank_values", _("List the values that mean an empty cell here, or [] for none."))
+            blank_values = None
+        else:
+            blank_values = frozenset(normalised(str(value)) for value in blank_values) | {""}
     if not columns:
         return None
     return FieldSpec(
@@ -385,6 +422,7 @@ def _spec(target: str, raw, key: str, problem) -> FieldSpec | None:
         function=function,
         kind_of_foundation=foundation_kind,
         same_stage=same_stage,
+        blank_values=blank_values,
     )
 
 

@@ -35,8 +35,9 @@ def import_run_list(*, with_details: bool = False) -> QuerySet[ImportRun]:
 
 def may_read_import_runs(user) -> bool:
     """Who sees the record of imports: those who may import (an administrator, the committee's admin
-    group) and any sitting committee member. The problems quote the file's cells, so nobody else."""
-    if not user.is_authenticated or not user.is_active:
+        group) and any sitting committee member. The problems quote the file's cells, so nobody else (None,
+    a read-only token's reader, neither)."""
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.has_perm(IMPORT_PERMISSION) or has_active_membership(user=user)
 

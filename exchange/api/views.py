@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.viewsets import FlatReadOnlyViewSet
+from domains.api.visibility import visibility_actor
 
 from ..filters import ImportRunFilterSet
 from ..models import ImportRun
@@ -17,7 +18,7 @@ from .serializers import ImportRunSerializer
     list=extend_schema(
         description="Import runs, newest first, for committee members and administrators: file name "
         "and checksum, mapping source, counts, and each problem {row, column, value, message, severity}. "
-        "Others get an empty list."
+        "Others, and read-only (BI) tokens, get an empty list."
     ),
     retrieve=extend_schema(description="One import run, by id: poll it to follow an import."),
 )
@@ -27,4 +28,5 @@ class ImportRunViewSet(FlatReadOnlyViewSet):
     filterset_class = ImportRunFilterSet
 
     def get_queryset(self):
-        return import_runs_visible(user=self.request.user, with_details=True)
+        # A read-only token is a BI client: it sees what anyone may see, and import runs quote files.
+        return import_runs_visible(user=visibility_actor(self.request), with_details=True)

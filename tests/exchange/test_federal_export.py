@@ -190,6 +190,22 @@ def test_importing_the_file_again_changes_nothing_and_keeps_where_the_committee_
     assert federal_inventory_csv(actor=SYSTEM) == exported
 
 
+def test_importing_the_export_into_the_same_instance_updates_the_use_cases_it_came_from():
+    """A use case made in the product is exported under its reference; the shipped mapping reads the
+    id as a reference when no use case of the source holds it, so nothing is copied."""
+    cases = inventory()
+    exported = federal_inventory_csv(actor=SYSTEM)
+    references = sorted(UseCase.objects.values_list("reference", flat=True))
+
+    run = import_file(exported)
+
+    assert run.status == "succeeded", run.problems
+    assert (run.created_count, run.updated_count, run.unchanged_count) == (0, 0, 5)
+    assert sorted(UseCase.objects.values_list("reference", flat=True)) == references
+    assert UseCase.objects.get(pk=cases["pilot"].pk).external_source == ""
+    assert federal_inventory_csv(actor=SYSTEM) == exported
+
+
 # The downloads ---------------------------------------------------------------------------------------
 
 

@@ -185,12 +185,57 @@ def test_an_imported_use_case_without_an_owner_needs_one_and_no_user_is_made_up(
     assert not User.objects.filter(email="nobody@example.com").exists()
 
 
+def _team_with_member(person) -> Team:
+    """The team GOOD's row names ("Department of Tests / OCIO"), with `person` in it."""
+    from domains.models import BusinessFunction
+
+    domain = Domain.objects.create(name="Department of Tests", slug="department-of-tests")
+    team = Team.objects.create(
+        name="Department of Tests / OCIO", slug="tests-ocio", function=BusinessFunction.objects.get(slug="it")
+    )
+    team.members.add(person)
+    assert domain.pk and team.pk
+    return team
+
+
 def test_a_known_owner_is_found_by_email():
     person = UserFactory(username="ada", email="ada@example.com")
+    _team_with_member(person)
 
-    _import(_csv(GOOD.replace(",Health,,", ",Health,ADA@example.com,")))
+    run = _import(_csv(GOOD.replace(",Health,,", ",Health,ADA@example.com,")))
 
     assert UseCase.objects.get().owner == person
+    assert run.problems == []
+
+
+def test_an_owner_outside_the_team_is_left_out_and_reported_as_the_team_pages_would_refuse():
+    person = UserFactory(username="ada", email="ada@example.com")  # in no team
+
+    run = _import(_csv(GOOD.replace(",Health,,", ",Health,ada@example.com,")))
+
+    use_case = UseCase.objects.get()
+    assert use_case.owner is None and use_case.needs_owner
+    [problem] = run.problems
+    assert problem["severity"] == "warning" and problem["column"] == "Owner" and problem["row"] == 2
+    assert problem["value"] == "ada@example.com"
+    assert problem["message"] == (
+        "Not a member of the team Department of Tests / OCIO: the owner is left empty (the use case needs an owner)."
+    )
+    assert person.pk  # nobody was added to a team to make the owner fit
+
+
+def test_a_re_import_naming_an_outsider_keeps_the_owner_the_use_case_has():
+    ada = UserFactory(username="ada", email="ada@example.com")
+    _team_with_member(ada)
+    UserFactory(username="bob", email="bob@example.com")  # not in the team
+    _import(_csv(GOOD.replace(",Health,,", ",Health,ada@example.com,")))
+
+    run = _import(_csv(GOOD.replace(",Health,,", ",Health,bob@example.com,")))
+
+    assert UseCase.objects.get().owner == ada
+    assert (run.created_count, run.updated_count, run.unchanged_count) == (0, 0, 1)
+    [problem] = run.problems
+    assert problem["message"] == "Not a member of the team Department of Tests / OCIO: the use case keeps its owner."
 
 
 def test_a_value_the_mapping_does_not_know_refuses_the_row_naming_row_column_and_value():
@@ -488,6 +533,24 @@ def test_the_api_lists_import_runs_to_committee_members_and_nobody_else(world):
     assert outsider.get(f"/api/v1/import-runs/{run.pk}/").status_code == 404
 
 
+def test_a_committee_members_read_only_token_sees_no_import_runs(world):
+    """A read-only token is a BI client: it sees what anyone may see, whoever it acts for, and an
+    import run's problems quote the file's cells. The member's own session sees the run."""
+    from tests.api.test_faults_api import session_client, token_client
+
+    run = _import(_csv(GOOD), dry_run=True)
+    bi, robot, person = (
+        token_client(world.finance, can_write=False),
+        token_client(world.finance, can_write=True),
+        session_client(world.finance),
+    )
+
+    assert bi.get("/api/v1/import-runs/").json()["results"] == []
+    assert bi.get(f"/api/v1/import-runs/{run.pk}/").status_code == 404
+    assert robot.get(f"/api/v1/import-runs/{run.pk}/").status_code == 200
+    assert [row["id"] for row in person.get("/api/v1/import-runs/").json()["results"]] == [run.pk]
+
+
 def test_a_reference_the_database_refuses_is_a_clear_error_and_nothing_is_written():
     from domains.services import reference_record_import
 
@@ -531,3 +594,86 @@ def test_a_file_is_stored_and_read_back_in_pieces_byte_for_byte(monkeypatch):
 
     assert storage.file_bytes(run) == content
     assert services.import_run_execute(run_id=run.pk, actor=SYSTEM).created_count == 39
+
+
+# Names: separators and blank markers that are part of a name ----------------------------------------
+
+
+def test_a_known_name_holding_the_lists_separator_stays_one_name():
+    Foundation.objects.create(name="Data, Analytics Hub", slug="data-analytics-hub", kind="platform")
+    row = GOOD.replace('"AWS, Azure"', '"AWS, Data, Analytics Hub, Azure"')
+
+    _import(_csv(row))
+
+    names = sorted(UseCase.objects.get().foundations.values_list("name", flat=True))
+    assert names == ["AWS", "Azure", "Data, Analytics Hub"]
+    assert not Foundation.objects.filter(name__in=["Data", "Analytics Hub"]).exists()
+
+
+def test_without_a_known_name_the_separator_splits():
+    _import(_csv(GOOD.replace('"AWS, Azure"', '"AWS, Data, Analytics Hub"')))
+
+    names = sorted(UseCase.objects.get().foundations.values_list("name", flat=True))
+    assert names == ["AWS", "Analytics Hub", "Data"]
+
+
+def test_a_fields_own_blank_values_let_a_team_be_named_none():
+    by_bureau = {**MAPPING, "fields": {**MAPPING["fields"]}}
+    by_bureau["fields"]["team"] = {**MAPPING["fields"]["team"], "columns": ["Bureau"]}
+    own_blanks = {**by_bureau, "fields": {**by_bureau["fields"]}}
+    own_blanks["fields"]["team"] = {**by_bureau["fields"]["team"], "blank_values": []}
+    row = GOOD.replace(",OCIO,", ",None,")
+
+    refused = _import(_csv(row), mapping=by_bureau)  # the mapping's blanks: "None" is no team
+    run = _import(_csv(row), mapping=own_blanks)
+
+    assert refused.status == ImportRun.Status.REFUSED
+    assert [(p["column"], p["message"]) for p in _errors(refused)] == [
+        ("Bureau", "Empty: every use case needs a team.")
+    ]
+    assert run.created_count == 1 and UseCase.objects.get().team.name == "None"
+
+
+def test_a_fields_blank_values_must_be_a_list():
+    mapping = {**MAPPING, "fields": {**MAPPING["fields"], "team": {**MAPPING["fields"]["team"], "blank_values": "x"}}}
+
+    with pytest.raises(MappingError) as refused:
+        load(mapping)
+
+    assert refused.value.errors == [
+        {"key": "fields.team.blank_values", "message": "List the values that mean an empty cell here, or [] for none."}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("external_id", "key", "message"),
+    [
+        ({"column": "ID", "or_reference": "yes"}, "external_id.or_reference", "or_reference is true or false."),
+        (
+            {"columns": ["ID", "Name"], "or_reference": True},
+            "external_id.or_reference",
+            "or_reference needs the id in one column: the column that may hold a reference (UC-0012).",
+        ),
+        ({"column": "ID", "by": "x"}, "external_id.by", "Unknown key. Known keys: column, columns, or_reference."),
+    ],
+)
+def test_an_external_id_option_that_cannot_be_used_is_named(external_id, key, message):
+    with pytest.raises(MappingError) as refused:
+        load({**MAPPING, "external_id": external_id})
+
+    assert refused.value.errors == [{"key": key, "message": message}]
+
+
+def test_an_id_that_is_a_reference_updates_that_use_case_when_the_mapping_says_so():
+    _import(_csv(GOOD), mapping={**MAPPING, "source": "elsewhere"})
+    made = UseCase.objects.get()
+    by_reference = {**MAPPING, "external_id": {"column": "ID", "or_reference": True}}
+    row = GOOD.replace("1,Chatbot,", f"{made.reference.lower()},Chatbot v2,")
+
+    run = _import(_csv(row), mapping=by_reference)
+    plain = _import(_csv(row.replace("Chatbot v2", "Chatbot v3")))  # without or_reference: a new one
+
+    made.refresh_from_db()
+    assert (run.created_count, run.updated_count) == (0, 1)
+    assert made.title == "Chatbot v2" and made.external_source == "elsewhere"
+    assert plain.created_count == 1 and UseCase.objects.count() == 2
