@@ -52,6 +52,7 @@ from domains.selectors import is_shared
 from domains.services import use_case_create
 from governance import services as workflow
 from governance.choices import MeasurementSource, MemberRole, SideEffectKind, SideEffectStatus, VoteChoice
+from governance.exceptions import GateRefused
 from governance.models import Committee, CommitteeMembership, Kpi, Meeting, Notification, SideEffect
 from governance.selectors import COMMITTEE_ADMIN_GROUP, committee_admin_permissions
 from portfolio import services as portfolio_services
@@ -362,6 +363,10 @@ APPROVE_COMMENTS = {
     "supply-chain": "Fits the replenishment calendar; start before the spring peak.",
     "operations": "Clear owner, clear measure of success: go.",
 }
+GATE_OVERRIDE_REASON = (
+    "What it depends on is still in review; the committee accepts to go ahead on the current data and platform, "
+    "and will check the dependency at the next meeting."
+)
 CHANGE_REQUESTS = [
     "Quantify the benefit and say how it will be measured after go-live.",
     "Say which foundation it relies on and who owns it; the data plan is missing.",
@@ -548,12 +553,15 @@ class _History:
                     actor=self.users[params["by"]["username"]], use_case=use_case, comment=rng.choice(CHANGE_REQUESTS)
                 )
             elif kind == "decide":
-                workflow.use_case_decide(
-                    actor=self.chair,
-                    use_case=use_case,
-                    outcome=params["outcome"],
-                    rationale=_rationale(row, params["outcome"]),
-                    conditions=_conditions(row) if params["outcome"] == "approved" else "",
+                self._gated(
+                    lambda reason: workflow.use_case_decide(
+                        actor=self.chair,
+                        use_case=use_case,
+                        outcome=params["outcome"],
+                        rationale=_rationale(row, params["outcome"]),
+                        conditions=_conditions(row) if params["outcome"] == "approved" else "",
+                        override_reason=reason,
+                    )
                 )
                 self.report.count("decisions")
             elif kind == "put_on_hold":
@@ -564,10 +572,25 @@ class _History:
                     comment="Paused until the foundation it needs is ready.",
                 )
             else:  # start_delivery, scale, retire: the team moves its own work on
-                workflow.use_case_transition(actor=owner, use_case=use_case, action=kind)
+                try:
+                    workflow.use_case_transition(actor=owner, use_case=use_case, action=kind)
+                except GateRefused:  # what it depends on is not ready: the chair lets it go ahead
+                    self._gated(
+                        lambda reason: workflow.use_case_transition(
+                            actor=self.chair, use_case=use_case, action=kind, override_reason=reason
+                        )
+                    )
             use_case.refresh_from_db()
 
         return run
+
+    def _gated(self, step: Callable[[str], object]) -> None:
+        """A step the dependency gate may hold: as the committee does, the chair lifts it, saying why."""
+        try:
+            step("")
+        except GateRefused:
+            step(GATE_OVERRIDE_REASON)
+            self.report.count("dependency gates overridden")
 
     def _vote(self, use_case: UseCase, voter: dict, choice: str, rng: random.Random) -> None:
         if choice == VoteChoice.APPROVE:

@@ -1022,6 +1022,32 @@ class DecisionForm(forms.Form):
     conditions = forms.CharField(
         label=_("conditions"), widget=forms.Textarea, required=False, max_length=PROSE_MAX_CHARS
     )
+    override_reason = forms.CharField(
+        label=_("override the dependency gate"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=PROSE_MAX_CHARS,
+        help_text=_(
+            "Only if the use case depends on others not yet approved and the committee approves it anyway: say "
+            "why. Recorded in the audit trail."
+        ),
+    )
+
+
+class GateOverrideForm(forms.Form):
+    step = forms.ChoiceField(
+        label=_("step"),
+        choices=[(name, TRANSITIONS[name].label) for name in ("start_delivery", "scale")],
+    )
+    override_reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea,
+        max_length=PROSE_MAX_CHARS,
+        help_text=_(
+            "Why the step goes ahead although what the use case depends on is not approved. Recorded in the audit "
+            "trail."
+        ),
+    )
 
 
 def action_summaries(queryset) -> list[UseCase]:
@@ -1146,11 +1172,31 @@ def workflow_decide(modeladmin, request, queryset):
             outcome=data["outcome"],
             rationale=data["rationale"],
             conditions=data["conditions"],
+            override_reason=data["override_reason"],
         ),
     )
 
 
 workflow_decide.short_description = _("Record the decision (chair)")
+
+
+def workflow_override_gate(modeladmin, request, queryset):
+    """The chair starts delivery or scales although what the use case depends on is not approved,
+    saying why (the dependency gate of governance.workflow)."""
+    return _with_form(
+        modeladmin,
+        request,
+        queryset,
+        form_class=GateOverrideForm,
+        action="workflow_override_gate",
+        title=gettext("Override the dependency gate"),
+        run=lambda uc, data: services.use_case_transition(
+            actor=request.user, use_case=uc, action=data["step"], override_reason=data["override_reason"]
+        ),
+    )
+
+
+workflow_override_gate.short_description = _("Start delivery or scale despite dependencies (chair)")
 
 
 class ReviewForm(forms.Form):
@@ -1256,6 +1302,7 @@ class UseCaseAdmin(UseCaseAdminBase):
         _transition_action("resume"),
         _transition_action("start_delivery"),
         _transition_action("scale"),
+        workflow_override_gate,
         _transition_action("retire"),
         mark_side_effects_reviewed,
     ]

@@ -49,3 +49,15 @@ class QuorumNotMet(BusinessRuleError):
         self.votes_missing = votes_missing
         self.functions_missing = functions_missing
         self.functions_not_voted = functions_not_voted
+
+
+class GateRefused(BusinessRuleError):
+    """A gate of the transition table that the committee's chair may lift with a recorded reason (400):
+    the use case depends on others that are not ready. `details["blocking"]` lists their references."""
+
+    status_code = 400
+    overridable = True
+
+    def __init__(self, message: str, *, code: str, blocking: list[dict]):
+        super().__init__(message, code=code, details={"blocking": blocking, "overridable": True})
+        self.blocking = blocking

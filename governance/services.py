@@ -51,7 +51,7 @@ from .choices import (
     RoundClosure,
     VoteChoice,
 )
-from .exceptions import WorkflowError
+from .exceptions import GateRefused, WorkflowError
 from .models import (
     AgendaItem,
     ChangeRequest,
@@ -85,6 +85,7 @@ from .workflow import (
     no_open_round,
     recusal_refusal,
     require_may,
+    require_may_override,
     wrong_state,
 )
 
@@ -124,15 +125,25 @@ def _locked_open_round(use_case: UseCase) -> ReviewRound:
     return review_round
 
 
-def _begin(*, actor, use_case: UseCase, action: str) -> tuple[Transition, UseCase]:
-    """Lock, then check state, permission and preconditions, in that order (all from the table)."""
+def _begin(*, actor, use_case: UseCase, action: str, override_reason: str = "") -> tuple[Transition, UseCase]:
+    """Lock, then check state, permission and preconditions, in that order (all from the table). A
+    gate the chair may lift is lifted when `override_reason` is given by the chair: what it lifted is
+    kept on the locked use case (`_overridden`) for the step's audit event."""
     require_actor(actor)
     transition = get_transition(action)
     locked = _lock(use_case)
     check_state(locked, transition)
     require_may(actor, transition, locked)
+    reason = (override_reason or "").strip()
+    locked._overridden = []
     for precondition in transition.preconditions:
-        precondition(locked)
+        try:
+            precondition(locked)
+        except GateRefused as refusal:
+            if not reason:
+                raise
+            require_may_override(actor, locked, refusal)
+            locked._overridden.append({"gate": refusal.code, "blocking": refusal.blocking, "reason": reason})
     return transition, locked
 
 
@@ -160,11 +171,12 @@ def _move(*, actor, original: UseCase, locked: UseCase, transition: Transition, 
     locked._history_user = user_or_none(actor)
     locked.version += 1
     locked.save(update_fields=["status", "status_changed_at", "status_before_hold", "version", "updated_at"])
+    overridden = getattr(locked, "_overridden", None)
     audit_record(
         actor=actor,
         action=AuditAction.for_workflow(transition.action),
         target=locked,
-        data={"from": source, "to": target, **(data or {})},
+        data={"from": source, "to": target, **(data or {}), **({"overrides": overridden} if overridden else {})},
     )
     original.status, original.status_changed_at = locked.status, locked.status_changed_at
     original.version = locked.version
@@ -300,18 +312,28 @@ def vote_cast(*, actor: Actor, use_case: UseCase, choice: str, comment: str = ""
 
 
 @transaction.atomic
-def use_case_decide(*, actor: Actor, use_case: UseCase, outcome: str, rationale: str, conditions: str = "") -> Decision:
+def use_case_decide(
+    *,
+    actor: Actor,
+    use_case: UseCase,
+    outcome: str,
+    rationale: str,
+    conditions: str = "",
+    override_reason: str = "",
+) -> Decision:
     """The chair records the committee's decision on the current round's votes: in review ->
     approved or rejected. The transition table's preconditions hold first: the risk tier is
-    assessed and the votes meet the committee's quorum."""
+    assessed, the votes meet the committee's quorum and, to approve, what it depends on is approved
+    (unless the chair gives `override_reason`)."""
     check_text_limits(Decision, rationale=rationale, conditions=conditions)
+    check_text_limits(ChangeRequest, comment=override_reason)
     if outcome not in DecisionOutcome.values:
         raise ValidationError(
             {"outcome": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(DecisionOutcome.values)}]}
         )
     rationale = _require_text("rationale", rationale, gettext("A decision needs a rationale."))
     action = "approve" if outcome == DecisionOutcome.APPROVED else "reject"
-    transition, locked = _begin(actor=actor, use_case=use_case, action=action)
+    transition, locked = _begin(actor=actor, use_case=use_case, action=action, override_reason=override_reason)
     review_round = _locked_open_round(locked)
     decision = Decision.objects.create(
         use_case=locked,
@@ -354,10 +376,14 @@ def use_case_decide(*, actor: Actor, use_case: UseCase, outcome: str, rationale:
 
 
 @transaction.atomic
-def use_case_transition(*, actor: Actor, use_case: UseCase, action: str, comment: str = "") -> UseCase:
+def use_case_transition(
+    *, actor: Actor, use_case: UseCase, action: str, comment: str = "", override_reason: str = ""
+) -> UseCase:
     """The generic entry: any action of the workflow table by name. Actions with their own inputs
-    go to their own service; approve and reject need a decision (use_case_decide)."""
+    go to their own service; approve and reject need a decision (use_case_decide). The chair lifts
+    the dependency gate of start_delivery and scale with `override_reason`."""
     check_text_limits(ChangeRequest, comment=comment)  # kept in the audit trail: a comment's limit
+    check_text_limits(ChangeRequest, comment=override_reason)
     transition = get_transition(action)
     own_service = {
         "submit": use_case_submit,
@@ -375,7 +401,7 @@ def use_case_transition(*, actor: Actor, use_case: UseCase, action: str, comment
             % {"action": transition.label},
             code="needs_decision",
         )
-    transition, locked = _begin(actor=actor, use_case=use_case, action=action)
+    transition, locked = _begin(actor=actor, use_case=use_case, action=action, override_reason=override_reason)
     data = {"comment": comment.strip()} if comment and comment.strip() else {}
     return _move(actor=actor, original=use_case, locked=locked, transition=transition, data=data)
 

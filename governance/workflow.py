@@ -10,6 +10,9 @@ go through them.
 Committee actions on a use case (review, request changes, decide, hold, resume, and the vote) are
 never taken by a member of the team that owns it: they are refused with a message saying why, and
 the quorum counts the other members.
+
+Approving, starting delivery and scaling wait for what the use case depends on (the dependency gate):
+the chair may lift that gate with a recorded reason (`override_reason`), audited with the step.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import BusinessRuleError
 from domains.choices import EDITABLE_STATUSES, RiskTier, Status
 from domains.models import UseCase
+from portfolio.selectors import dependencies_not_ready
 
 from .choices import KpiCategory
-from .exceptions import QuorumNotMet, SubmissionIncomplete, WorkflowError
+from .exceptions import GateRefused, QuorumNotMet, SubmissionIncomplete, WorkflowError
 from .rules import is_committee_chair, is_committee_member, is_team_member
 from .selectors import committee_for, open_round, round_quorum
 
@@ -100,6 +104,28 @@ def require_risk_assessed(use_case: UseCase) -> None:
             code="risk_not_assessed",
             details={"missing_fields": ["risk_tier"]},
         )
+
+
+def require_dependencies_ready(use_case: UseCase) -> None:
+    """The dependency gate: what a use case depends on (its depends_on links) is approved, in delivery
+    or scaled before it is approved, goes to delivery or scales. The chair may lift it with a reason."""
+    blocking = dependencies_not_ready(use_case=use_case)
+    if not blocking:
+        return
+    names = "; ".join(
+        gettext("%(reference)s %(title)s (%(status)s)")
+        % {"reference": other.reference, "title": other.title, "status": other.get_status_display()}
+        for other in blocking
+    )
+    raise GateRefused(
+        gettext(
+            "%(reference)s depends on use cases that are not approved, in delivery or scaled: %(names)s. Settle those "
+            "first, or the committee's chair overrides the gate with a reason."
+        )
+        % {"reference": use_case.reference, "names": names},
+        code="dependencies_not_ready",
+        blocking=[{"reference": other.reference, "status": other.status} for other in blocking],
+    )
 
 
 def _quorum_message(quorum) -> str:
@@ -222,7 +248,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.APPROVED,
             is_committee_chair,
             _CHAIR,
-            (require_risk_assessed, require_quorum),
+            (require_risk_assessed, require_quorum, require_dependencies_ready),
             needs_decision=True,
             committee_action=True,
         ),
@@ -263,7 +289,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.IN_DELIVERY,
             _team_or_chair,
             _TEAM_OR_CHAIR,
-            (require_side_effects_assessed,),
+            (require_side_effects_assessed, require_dependencies_ready),
         ),
         Transition(
             "scale",
@@ -272,7 +298,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.SCALED,
             _team_or_chair,
             _TEAM_OR_CHAIR,
-            (require_side_effects_assessed,),
+            (require_side_effects_assessed, require_dependencies_ready),
         ),
         Transition(
             "retire",
@@ -361,4 +387,15 @@ def require_may(actor, transition: Transition, use_case: UseCase) -> None:
     raise PermissionDenied(
         gettext('Only %(who)s may "%(action)s" %(reference)s.')
         % {"who": transition.who, "action": transition.label, "reference": use_case.reference}
+    )
+
+
+def require_may_override(actor, use_case: UseCase, refusal: GateRefused) -> None:
+    """Only the chair of the committee that reviews the use case lifts a gate, and never for their own
+    team's use case."""
+    if is_committee_chair(actor, use_case) and not is_team_member(actor, use_case):
+        return
+    raise PermissionDenied(
+        gettext("Only the chair of the committee that reviews %(reference)s may override this gate: %(refusal)s")
+        % {"reference": use_case.reference, "refusal": refusal.message}
     )

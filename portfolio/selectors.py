@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import AuditEvent
+from domains.choices import Status
 from domains.models import Foundation, UseCase
 from domains.selectors import use_case_visibility_filter
 from domains.translation import localized
@@ -19,6 +20,21 @@ from .choices import LIVE_PORTFOLIO_STATUSES, LinkKind, PortfolioStatus, RunStat
 from .graph import GraphOptions, graph_build
 from .layout import layout
 from .models import ClusteringRun, Portfolio, PortfolioMembership
+
+# The states in which a use case can be relied on by those that depend on it: the committee approved it
+# and it is not stopped. Anything else (not yet approved, on hold, rejected, retired) blocks the gate.
+DEPENDABLE_STATUSES = frozenset({Status.APPROVED, Status.IN_DELIVERY, Status.SCALED})
+
+
+def dependencies_not_ready(*, use_case: UseCase) -> list[UseCase]:
+    """The use cases `use_case` depends on (its depends_on targets) that are not approved, in
+    delivery or scaled, by reference: what the dependency gate names. One query."""
+    return list(
+        UseCase.objects.filter(incoming_links__source_id=use_case.pk, incoming_links__kind=LinkKind.DEPENDS_ON)
+        .exclude(status__in=DEPENDABLE_STATUSES)
+        .order_by("reference")
+        .distinct()
+    )
 
 
 def _visible_members(actor, queryset: QuerySet[PortfolioMembership]) -> QuerySet[PortfolioMembership]:

@@ -42,8 +42,9 @@ from .clustering import communities_of, isolated_of, partition_find
 from .graph import DEFAULT_STATUSES, GraphOptions, graph_build
 from .matching import Existing, changes_between, proposals_match
 from .metrics import METRIC_FIELDS, portfolio_facts
-from .models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
+from .models import ClusteringRun, Portfolio, PortfolioMembership, PriorityWeights, UseCaseLink
 from .models.portfolios import PORTFOLIO_REFERENCE_PREFIX
+from .models.priorities import WEIGHT_FIELDS
 from .rules import require_may_manage_portfolios
 
 logger = logging.getLogger(__name__)
@@ -1024,3 +1025,28 @@ def portfolio_member_pin(*, actor: Actor, membership: PortfolioMembership, pinne
         data={"portfolio": portfolio.reference, "use_case": current.use_case.reference, "pinned": pinned},
     )
     return current
+
+
+# Priority weights -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def priority_weights_update(*, actor: Actor, data: dict) -> PriorityWeights:
+    """The committee's weights of the priority (portfolio.priorities): each change audited with what
+    it was and what it became."""
+    require_may_manage_portfolios(actor)
+    refuse_unknown_fields(data, WEIGHT_FIELDS)
+    PriorityWeights.objects.get_or_create(pk=1)
+    locked = PriorityWeights.objects.select_for_update().get(pk=1)
+    before = locked.as_dict()
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    after = locked.as_dict()
+    changes = {name: [before[name], after[name]] for name in WEIGHT_FIELDS if before[name] != after[name]}
+    if not changes:
+        return locked
+    locked.updated_by = user_or_none(actor)
+    locked.save()
+    audit_record(actor=actor, action=AuditAction.PRIORITY_WEIGHTS_CHANGED, target=locked, data={"changes": changes})
+    return locked

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Ordinals ("ranked 4th", « 4e ») in the reader's language, for the priorities' sentences.
+    "django.contrib.humanize",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -261,6 +263,18 @@ FOUNDATION_LOW_READINESS = env.int("FOUNDATION_LOW_READINESS", default=2)
 # Portfolios (portfolio.graph, portfolio.clustering, portfolio.matching; README "Portfolios").
 # How much each kind of link pulls two use cases together, times the link's strength factor.
 # conflicts_with is 0: a conflict never pulls two use cases into one portfolio.
+# Priorities (portfolio.priorities; README "Priorities"): the defaults of the committee's weights,
+# which it edits in the admin (Priority weights; each change audited). The standalone score is the
+# weighted mean of the criteria a use case has; synergy scales what links and shared foundations add;
+# conflict is what one conflicts_with link costs, before its strength factor.
+PORTFOLIO_PRIORITY_WEIGHTS = {
+    "business_value": 0.4,
+    "feasibility": 0.25,
+    "data_readiness": 0.2,
+    "risk": 0.15,
+    "synergy": 0.5,
+    "conflict": 1.0,
+}
 PORTFOLIO_LINK_WEIGHTS = {
     "shares_data": 1.0,
     "shares_platform": 0.8,

@@ -53,6 +53,15 @@ class DecisionInputSerializer(StrictInputMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
     rationale = serializers.CharField()
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "The chair only: why the committee approves although what the use case depends on is not approved "
+            "(lifts the dependency gate; recorded in the audit trail)."
+        ),
+    )
 
 
 # The result of a workflow action; the flat resource of the same model is at its own endpoint.
@@ -91,3 +100,12 @@ class TransitionInputSerializer(StrictInputMixin, serializers.Serializer):
         choices=[(name, t.label) for name, t in TRANSITIONS.items() if not t.needs_decision]
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "The chair only: why delivery or scale goes ahead although what the use case depends on is not "
+            "approved (lifts the dependency gate; recorded in the audit trail)."
+        ),
+    )

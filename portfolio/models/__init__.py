@@ -2,5 +2,6 @@
 
 from .links import UseCaseLink
 from .portfolios import ClusteringRun, Portfolio, PortfolioMembership
+from .priorities import PriorityWeights
 
-__all__ = ["ClusteringRun", "Portfolio", "PortfolioMembership", "UseCaseLink"]
+__all__ = ["ClusteringRun", "Portfolio", "PortfolioMembership", "PriorityWeights", "UseCaseLink"]

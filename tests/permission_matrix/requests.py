@@ -1681,6 +1681,11 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("domains.usecase workflow_retire", "on Pricing's approved use case"): workflow_action(
         "workflow_retire", "approved"
     ),
+    ("domains.usecase workflow_override_gate", "on Pricing's approved use case: start delivery, with a reason"): (
+        workflow_action(
+            "workflow_override_gate", "approved", apply="1", step="start_delivery", override_reason="Pilot covers it."
+        )
+    ),
     ("core.apitoken revoke_tokens", "on the read token (finance's)"): action(
         "core.apitoken", "revoke_tokens", lambda w: w.read_token.pk, values(ApiToken, lambda w: w.read_token.pk)
     ),
