@@ -19,6 +19,7 @@ from governance.api.committee import (
 from governance.api.impact import KpiMeasurementViewSet, KpiViewSet, SideEffectViewSet, UseCaseImpactViewSet
 from governance.api.views import UseCaseWorkflowViewSet
 from portfolio.api.graph import GraphEdgeViewSet, GraphNodeViewSet
+from portfolio.api.priorities import PriorityListView, WhatIfView
 from portfolio.api.views import ClusteringRunViewSet, PortfolioMembershipViewSet, PortfolioViewSet, UseCaseLinkViewSet
 
 router = DefaultRouter()
@@ -57,4 +58,7 @@ urlpatterns = [
     path("export/portfolio.xlsx", PortfolioWorkbookExportView.as_view(), name="export-portfolio"),
     path("export/eu-ai-act-register.xlsx", EuAiActRegisterExportView.as_view(), name="export-eu-ai-act-register"),
     path("export/federal-ai-inventory.csv", FederalInventoryExportView.as_view(), name="export-federal-inventory"),
+    # Synergy-aware priorities (JSON, or CSV with format=csv) and "what if we stop these" (reads only).
+    path("priorities/", PriorityListView.as_view(), name="priorities"),
+    path("what-if/", WhatIfView.as_view(), name="what-if"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -1199,6 +1201,17 @@ def workflow_override_gate(modeladmin, request, queryset):
 workflow_override_gate.short_description = _("Start delivery or scale despite dependencies (chair)")
 
 
+def what_if_stopping(modeladmin, request, queryset):
+    """What stopping the ticked use cases would do (the portfolio's what-if page; nothing is changed)."""
+    references = ",".join(queryset.order_by("reference").values_list("reference", flat=True)[:500])
+    return HttpResponseRedirect(
+        f"{reverse('admin:portfolio_portfolio_what_if')}?{urlencode({'use_cases': references})}"
+    )
+
+
+what_if_stopping.short_description = _("What if we stop these? (changes nothing)")
+
+
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(
         label=_("reviewed on"),
@@ -1290,7 +1303,7 @@ class UseCaseAdmin(UseCaseAdminBase):
 
     inlines = [KpiInline, SideEffectInline, *UseCaseAdminBase.inlines, OutgoingLinkInline, IncomingLinkInline]
     list_filter = (*UseCaseAdminBase.list_filter, CommitteeQueueFilter, UseCaseSideEffectReviewFilter, OutcomeKpiFilter)
-    readonly_panels = ("workflow_timeline",)
+    readonly_panels = ("priority_panel", "workflow_timeline")
     actions = [
         _transition_action("submit"),
         _transition_action("withdraw"),
@@ -1305,7 +1318,22 @@ class UseCaseAdmin(UseCaseAdminBase):
         workflow_override_gate,
         _transition_action("retire"),
         mark_side_effects_reviewed,
+        what_if_stopping,
     ]
+
+    @admin.display(description=_("Priority and dependencies"))
+    def priority_panel(self, obj):
+        from portfolio.selectors import dependencies_not_ready, use_case_priority
+
+        return render_to_string(
+            "admin/governance/priority_panel.html",
+            {
+                "priority": use_case_priority(actor=None, use_case=obj),
+                "blocking": dependencies_not_ready(use_case=obj),
+                "priorities_url": reverse("admin:portfolio_portfolio_priorities"),
+                "what_if_url": reverse("admin:portfolio_portfolio_what_if") + f"?use_cases={obj.reference}",
+            },
+        )
 
     @admin.display(description=_("Workflow timeline"))
     def workflow_timeline(self, obj):

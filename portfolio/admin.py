@@ -28,7 +28,8 @@ from domains.selectors import use_case_visibility_filter
 
 from . import admin_views, selectors, services
 from .choices import LinkKind, LinkStrength, MembershipSource, PortfolioStatus, RunStatus
-from .models import ClusteringRun, Portfolio, PortfolioMembership, UseCaseLink
+from .models import ClusteringRun, Portfolio, PortfolioMembership, PriorityWeights, UseCaseLink
+from .models.priorities import WEIGHT_FIELDS
 from .rules import may_manage_portfolios
 
 
@@ -427,10 +428,12 @@ class PortfolioAdmin(HistoryAdmin):
         "transformation",
         "proposed_by_run_link",
         "last_run_link",
+        "ranked_members",
     )
     fieldsets = (
         (None, {"fields": ("reference", "status", "status_changed_at", "status_reason", "name", "theme", "owner")}),
         (_("Why it holds together"), {"fields": ("why", "foundations_shared", "domains_spanned", "functions_spanned")}),
+        (_("Priorities inside it"), {"fields": ("ranked_members",)}),
         (
             _("Metrics"),
             {
@@ -448,6 +451,41 @@ class PortfolioAdmin(HistoryAdmin):
         ),
     )
 
+    @admin.display(description=_("members by priority"))
+    def ranked_members(self, obj):
+        """Its members under consideration, highest priority first, keystones flagged (portfolio.priorities)."""
+        if obj is None or obj.pk is None:
+            return "–"
+        rows = selectors.priority_ranking(actor=None, portfolio=obj)
+        if not rows:
+            return gettext("No member is under consideration (submitted to scaled).")
+        lines = format_html_join(
+            "",
+            '<tr{}><td>{}</td><td><a href="{}">{}</a> {}{}</td><td>{}</td></tr>',
+            (
+                (
+                    format_html(' class="keystone"') if row.keystone else "",
+                    row.rank,
+                    reverse("admin:domains_usecase_change", args=[row.use_case_id]),
+                    row.reference,
+                    row.title,
+                    format_html(' <strong class="keystone-flag">{}</strong>', gettext("keystone"))
+                    if row.keystone
+                    else "",
+                    row.sentence(),
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            '<table class="ranked-members"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            gettext("rank"),
+            gettext("use case"),
+            gettext("why"),
+            lines,
+        )
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
@@ -455,8 +493,16 @@ class PortfolioAdmin(HistoryAdmin):
             # The JSON is text that compresses tenfold; it carries no secret (no token, no form), so
             # compressing it leaks nothing to a BREACH-style attack.
             path("map/data/", wrap(gzip_page(self.map_data_view)), name="portfolio_portfolio_map_data"),
+            path("priorities/", wrap(self.priorities_view), name="portfolio_portfolio_priorities"),
+            path("what-if/", wrap(self.what_if_view), name="portfolio_portfolio_what_if"),
             *super().get_urls(),
         ]
+
+    def priorities_view(self, request):
+        return admin_views.priorities_view(self, request)
+
+    def what_if_view(self, request):
+        return admin_views.what_if_view(self, request)
 
     def map_view(self, request):
         return admin_views.network_map_view(self, request)
@@ -824,3 +870,39 @@ def run_page_context(actor, run: ClusteringRun) -> dict:
         "refresh_seconds": RUN_PAGE_REFRESH_SECONDS,
         "map_url": reverse("admin:portfolio_portfolio_map"),
     }
+
+
+@admin.register(PriorityWeights)
+class PriorityWeightsAdmin(admin.ModelAdmin):
+    """The one row of weights the priorities use: the committee edits it here, through
+    portfolio.services.priority_weights_update (audited). Its list is the row itself."""
+
+    fields = (*WEIGHT_FIELDS, "updated_at", "updated_by")
+    readonly_fields = ("updated_at", "updated_by")
+
+    def get_object(self, request, object_id, from_field=None):
+        return PriorityWeights.current() if str(object_id) == "1" else None
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse("admin:portfolio_priorityweights_change", args=[1]))
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in WEIGHT_FIELDS}
+        services.priority_weights_update(actor=request.user, data=data)
+
+    def log_change(self, request, obj, message):
+        """The audit trail records the change (priority.weights_changed)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or may_manage_portfolios(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return may_manage_portfolios(request.user)

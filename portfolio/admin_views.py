@@ -237,3 +237,126 @@ def portfolio_event_text(event: AuditEvent) -> str:
             "use_case": data.get("use_case", "")
         }
     return str(AuditAction(action).label) if action in AuditAction.values else action
+
+
+# Priorities and what-if ------------------------------------------------------------------------------
+
+
+class PriorityFilterForm(forms.Form):
+    domain = forms.ModelChoiceField(
+        label=_("domain"), queryset=Domain.objects.order_by("slug"), required=False, to_field_name="slug"
+    )
+    portfolio = forms.ModelChoiceField(
+        label=_("portfolio"),
+        queryset=Portfolio.objects.filter(status__in=LIVE_PORTFOLIO_STATUSES).order_by("reference"),
+        required=False,
+        to_field_name="reference",
+    )
+    keystones = forms.BooleanField(label=_("keystones only"), required=False)
+
+
+PRIORITY_CSV_COLUMNS = (
+    ("rank", _("rank")),
+    ("reference", _("reference")),
+    ("title", _("title")),
+    ("portfolio", _("portfolio")),
+    ("standalone", _("standalone score")),
+    ("synergy", _("synergy")),
+    ("priority", _("priority")),
+    ("keystone", _("keystone")),
+    ("explanation", _("why")),
+)
+
+
+def priorities_view(model_admin, request):
+    """The ranked list, for the whole portfolio, a domain or a portfolio; ?format=csv downloads it."""
+    _require_view(model_admin, request)
+    form = PriorityFilterForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    rows = selectors.priority_ranking(actor=request.user, domain=data.get("domain"), portfolio=data.get("portfolio"))
+    if data.get("keystones"):
+        rows = [row for row in rows if row.keystone]
+    if request.GET.get("format") == "csv" and valid:
+        return _priorities_csv(rows)
+    query = request.GET.copy()
+    query["format"] = "csv"
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": gettext("Priorities"),
+        "opts": model_admin.model._meta,
+        "form": form,
+        "rows": rows[:PRIORITY_PAGE_ROWS],
+        "total": len(rows),
+        "shown": min(len(rows), PRIORITY_PAGE_ROWS),
+        "csv_url": f"{reverse('admin:portfolio_portfolio_priorities')}?{query.urlencode()}",
+        "weights": selectors.priority_weights(),
+    }
+    return TemplateResponse(request, "admin/portfolio/portfolio/priorities.html", context)
+
+
+# The page shows the first rows; the CSV holds them all.
+PRIORITY_PAGE_ROWS = 500
+
+
+def _priorities_csv(rows):
+    import csv
+
+    from django.http import HttpResponse
+
+    from core.api.renderers import formula_safe
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="priorities.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([str(label) for _key, label in PRIORITY_CSV_COLUMNS])
+    for row in rows:
+        values = {
+            "rank": row.rank,
+            "reference": row.reference,
+            "title": row.title,
+            "portfolio": row.portfolio_reference,
+            "standalone": "" if row.standalone is None else f"{row.standalone:.2f}",
+            "synergy": f"{row.synergy:.2f}",
+            "priority": f"{row.priority:.2f}",
+            "keystone": gettext("yes") if row.keystone else "",
+            "explanation": row.sentence(),
+        }
+        writer.writerow(formula_safe([values[key] for key, _label in PRIORITY_CSV_COLUMNS]))
+    return response
+
+
+class WhatIfForm(forms.Form):
+    use_cases = forms.CharField(
+        label=_("use cases to stop"),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "UC-0012, UC-0031"}),
+        max_length=20_000,
+        help_text=_("Their references, separated by commas or spaces."),
+    )
+
+
+def what_if_view(model_admin, request):
+    """ "If we stop these": asked from the form, or from the use-case list's action (?use_cases=...)."""
+    _require_view(model_admin, request)
+    form = WhatIfForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        use_cases, unknown = selectors.use_cases_by_references(actor=request.user, text=form.cleaned_data["use_cases"])
+        if unknown:
+            form.add_error(
+                "use_cases",
+                gettext("No use case you may see is %(references)s.") % {"references": ", ".join(unknown)},
+            )
+        elif not use_cases:
+            form.add_error("use_cases", gettext("Name at least one use case by its reference (UC-0001)."))
+        else:
+            result = selectors.what_if_stopping(actor=request.user, use_cases=use_cases)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": gettext("What if we stop these?"),
+        "opts": model_admin.model._meta,
+        "form": form,
+        "result": result,
+    }
+    return TemplateResponse(request, "admin/portfolio/portfolio/what_if.html", context)

@@ -65,6 +65,7 @@ class Priority:
     of: int = 0
     contributions: list[Contribution] = field(default_factory=list)
     portfolio_id: int | None = None
+    portfolio_reference: str = ""
     keystone: bool = False
     cut_off: int = 0
 
@@ -270,6 +271,7 @@ def priority_table(options: GraphOptions | None = None) -> PriorityTable:
             of=n,
             contributions=by_position.get(position, []),
             portfolio_id=portfolio_of.get(pk),
+            portfolio_reference=portfolio_names.get(portfolio_of.get(pk), ("", ""))[0],
             keystone=cut_offs.get(pk, 0) > 0,
             cut_off=cut_offs.get(pk, 0),
         )

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import AuditEvent
 from domains.choices import Status
-from domains.models import Foundation, UseCase
+from domains.models import Domain, Foundation, UseCase
 from domains.selectors import use_case_visibility_filter
 from domains.translation import localized
 
@@ -20,6 +20,7 @@ from .choices import LIVE_PORTFOLIO_STATUSES, LinkKind, PortfolioStatus, RunStat
 from .graph import GraphOptions, graph_build
 from .layout import layout
 from .models import ClusteringRun, Portfolio, PortfolioMembership
+from .priorities import Priority, WhatIf, current_table, what_if
 
 # The states in which a use case can be relied on by those that depend on it: the committee approved it
 # and it is not stopped. Anything else (not yet approved, on hold, rejected, retired) blocks the gate.
@@ -319,3 +320,55 @@ def network_map(*, actor, domains=None, portfolios=None, foundations: bool = Fal
             "in_portfolios": sum(shown_counts.values()),
         },
     }
+
+
+# Priorities, keystones, what-if (portfolio.priorities) ------------------------------------------------
+
+
+def priority_ranking(*, actor, domain: Domain | None = None, portfolio: Portfolio | None = None) -> list[Priority]:
+    """The use cases under consideration (submitted to scaled), highest priority first, ranked among
+    the domain's or the portfolio's when one is given. Every row is one anyone signed in may see (no
+    draft), so the actor does not narrow it."""
+    return current_table().ranking(
+        domain_id=domain.pk if domain else None, portfolio_id=portfolio.pk if portfolio else None
+    )
+
+
+def use_case_priority(*, actor, use_case: UseCase) -> Priority | None:
+    """The use case's priority (rank, scores, the sentence, keystone), or None outside the ranking."""
+    return current_table().rows.get(use_case.pk)
+
+
+def what_if_stopping(*, actor, use_cases: list[UseCase]) -> WhatIf:
+    """What stopping these use cases would do: dependencies lost, synergy lost, portfolios weakened or
+    split. Reads only."""
+    return what_if(current_table(), [use_case.pk for use_case in use_cases])
+
+
+def use_cases_by_references(*, actor, text: str) -> tuple[list[UseCase], list[str]]:
+    """The use cases the actor may see named in `text` (references such as UC-0012, separated by
+    commas, spaces or new lines, in any case), and the words that name none."""
+    words = [word.strip().upper() for word in text.replace(",", " ").split() if word.strip()]
+    words = list(dict.fromkeys(words))
+    visibility = use_case_visibility_filter(actor)
+    found = UseCase.objects.filter(reference__in=words)
+    if visibility is not None:
+        found = found.filter(visibility)
+    by_reference = {use_case.reference: use_case for use_case in found.order_by("reference")}
+    return list(by_reference.values()), [word for word in words if word not in by_reference]
+
+
+def priority_weights() -> dict[str, float]:
+    """The weights the priorities use now (the committee's, else the settings' defaults)."""
+    from .models import PriorityWeights
+
+    return PriorityWeights.current().as_dict()
+
+
+def keystones_by_portfolio(*, actor) -> dict[int, frozenset[int]]:
+    """Live portfolio id -> the ids of its keystone members."""
+    found: dict[int, set[int]] = {}
+    for row in current_table().rows.values():
+        if row.keystone and row.portfolio_id is not None:
+            found.setdefault(row.portfolio_id, set()).add(row.use_case_id)
+    return {portfolio_id: frozenset(ids) for portfolio_id, ids in found.items()}

@@ -240,6 +240,7 @@ def _render_detail(request, use_case: UseCase, *, measurement_form: tuple[int, M
             "timeline": selectors.use_case_timeline(use_case=use_case),
             "expectation": expectation,
             "impact": _impact(request, use_case, with_trends=True, measurement_form=measurement_form),
+            "priority": portfolio_selectors.use_case_priority(actor=request.user, use_case=use_case),
         },
     )
 
@@ -296,6 +297,7 @@ class PortfolioCard:
     members: list[PortfolioMembership]
     foundations: list[dict]
     includes_my_team: bool
+    keystones: frozenset[int] = frozenset()
 
     @property
     def cohesion_percent(self) -> int | None:
@@ -320,6 +322,7 @@ def portfolio_list(request):
     """The portfolios the committee adopted (why each holds together, its members, the foundations
     they share) and the scattered pilots of the latest analysis, so a team sees whom to work with."""
     my_teams = _team_ids(request.user)
+    keystones = portfolio_selectors.keystones_by_portfolio(actor=request.user)
     cards = [
         PortfolioCard(
             portfolio=portfolio,
@@ -329,6 +332,7 @@ def portfolio_list(request):
                 for foundation in portfolio.shared_foundations_shown
             ],
             includes_my_team=any(member.use_case.team_id in my_teams for member in portfolio.visible_members),
+            keystones=keystones.get(portfolio.pk, frozenset()),
         )
         for portfolio in portfolio_selectors.adopted_portfolios(actor=request.user)
     ]

@@ -9,29 +9,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0010_plural_names_and_field_labels'),
+        ("portfolio", "0010_plural_names_and_field_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PriorityWeights',
+            name="PriorityWeights",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('business_value', models.FloatField(default=functools.partial(portfolio.models.priorities.setting_weight, *('business_value',), **{}), help_text='Weight of the business value score (1-5).', validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(10.0)], verbose_name='business value')),
-                ('feasibility', models.FloatField(default=functools.partial(portfolio.models.priorities.setting_weight, *('feasibility',), **{}), help_text='Weight of the feasibility score (1-5).', validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(10.0)], verbose_name='feasibility')),
-                ('data_readiness', models.FloatField(default=functools.partial(portfolio.models.priorities.setting_weight, *('data_readiness',), **{}), help_text='Weight of the data readiness score (1-5).', validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(10.0)], verbose_name='data readiness')),
-                ('risk', models.FloatField(default=functools.partial(portfolio.models.priorities.setting_weight, *('risk',), **{}), help_text='Weight of the risk tier, read as 5 for minimal, 4 limited, 2 high, 0 prohibited (unassessed: left out).', validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(10.0)], verbose_name='risk')),
-                ('synergy', models.FloatField(default=functools.partial(portfolio.models.priorities.setting_weight, *('synergy',), **{}), help_text='How much the synergy score (value reinforced through links and shared foundations) adds to the priority.', validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(10.0)], verbose_name='synergy')),
-                ('conflict', models.FloatField(default=functools.partial(portfolio.models.priorities.setting_weight, *('conflict',), **{}), help_text="What one conflicts_with link of medium strength costs, times the other use case's standalone score / 5.", validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(10.0)], verbose_name='conflict cost')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "business_value",
+                    models.FloatField(
+                        default=functools.partial(
+                            portfolio.models.priorities.setting_weight, *("business_value",), **{}
+                        ),
+                        help_text="Weight of the business value score (1-5).",
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(10.0),
+                        ],
+                        verbose_name="business value",
+                    ),
+                ),
+                (
+                    "feasibility",
+                    models.FloatField(
+                        default=functools.partial(portfolio.models.priorities.setting_weight, *("feasibility",), **{}),
+                        help_text="Weight of the feasibility score (1-5).",
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(10.0),
+                        ],
+                        verbose_name="feasibility",
+                    ),
+                ),
+                (
+                    "data_readiness",
+                    models.FloatField(
+                        default=functools.partial(
+                            portfolio.models.priorities.setting_weight, *("data_readiness",), **{}
+                        ),
+                        help_text="Weight of the data readiness score (1-5).",
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(10.0),
+                        ],
+                        verbose_name="data readiness",
+                    ),
+                ),
+                (
+                    "risk",
+                    models.FloatField(
+                        default=functools.partial(portfolio.models.priorities.setting_weight, *("risk",), **{}),
+                        help_text="Weight of the risk tier, read as 5 for minimal, 4 limited, 2 high, 0 prohibited (unassessed: left out).",
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(10.0),
+                        ],
+                        verbose_name="risk",
+                    ),
+                ),
+                (
+                    "synergy",
+                    models.FloatField(
+                        default=functools.partial(portfolio.models.priorities.setting_weight, *("synergy",), **{}),
+                        help_text="How much the synergy score (value reinforced through links and shared foundations) adds to the priority.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(10.0),
+                        ],
+                        verbose_name="synergy",
+                    ),
+                ),
+                (
+                    "conflict",
+                    models.FloatField(
+                        default=functools.partial(portfolio.models.priorities.setting_weight, *("conflict",), **{}),
+                        help_text="What one conflicts_with link of medium strength costs, times the other use case's standalone score / 5.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(10.0),
+                        ],
+                        verbose_name="conflict cost",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'priority weights',
-                'verbose_name_plural': 'priority weights',
+                "verbose_name": "priority weights",
+                "verbose_name_plural": "priority weights",
             },
         ),
     ]

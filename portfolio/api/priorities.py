@@ -1,0 +1,169 @@
+"""Priorities and what-if for API clients: the ranked list (JSON or CSV, per domain or portfolio) and
+"what if we stop these", which writes nothing."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.permissions import ApiPermission
+from core.api.renderers import CSVRenderer, FastJSONRenderer
+from domains.api.visibility import visibility_actor
+from domains.models import Domain
+
+from ..models import Portfolio
+from ..priorities import Priority
+from ..selectors import priority_ranking, use_cases_by_references, what_if_stopping
+
+
+def priority_row(row: Priority) -> dict:
+    return {
+        "rank": row.rank,
+        "of": row.of,
+        "use_case": row.use_case_id,
+        "reference": row.reference,
+        "title": row.title,
+        "portfolio": row.portfolio_reference or None,
+        "standalone": row.standalone,
+        "criteria_used": row.criteria_used,
+        "synergy": row.synergy,
+        "priority": row.priority,
+        "keystone": row.keystone,
+        "cut_off": row.cut_off,
+        "explanation": row.sentence(),
+    }
+
+
+PRIORITY_ROWS = inline_serializer(
+    "PriorityRow",
+    many=True,
+    fields={
+        "rank": serializers.IntegerField(),
+        "of": serializers.IntegerField(),
+        "use_case": serializers.IntegerField(),
+        "reference": serializers.CharField(),
+        "title": serializers.CharField(),
+        "portfolio": serializers.CharField(allow_null=True),
+        "standalone": serializers.FloatField(allow_null=True),
+        "criteria_used": serializers.IntegerField(),
+        "synergy": serializers.FloatField(),
+        "priority": serializers.FloatField(),
+        "keystone": serializers.BooleanField(),
+        "cut_off": serializers.IntegerField(),
+        "explanation": serializers.CharField(),
+    },
+)
+
+
+class PriorityPagination(LimitOffsetPagination):
+    default_limit = 100
+    max_limit = 5000
+
+
+def _one(model, field: str, value: str | None, lookup: str):
+    if value in (None, ""):
+        return None
+    found = model.objects.filter(**{lookup: value}).first()
+    if found is None:
+        raise ValidationError({field: [_("No %(what)s is %(value)s.") % {"what": field, "value": value}]})
+    return found
+
+
+class PriorityListView(APIView):
+    """GET /api/v1/priorities/: the use cases under consideration (submitted to scaled), highest
+    priority first."""
+
+    permission_classes = [ApiPermission]
+    renderer_classes = [FastJSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="priorities_list",
+        tags=["priorities"],
+        description=(
+            "Every use case from submitted to scaled, ranked by priority: standalone score (weighted value, "
+            "feasibility, data readiness, risk), synergy (value reinforced through links and shared foundations, "
+            "less conflicts), the sentence that explains the rank, and whether it is a keystone of its portfolio. "
+            "`domain` (slug) or `portfolio` (reference) ranks among theirs. `format=csv` for a CSV."
+        ),
+        parameters=[
+            OpenApiParameter("domain", OpenApiTypes.STR, description="A domain's slug."),
+            OpenApiParameter("portfolio", OpenApiTypes.STR, description="A live portfolio's reference (PF-001)."),
+            OpenApiParameter("keystone", OpenApiTypes.BOOL, description="Only keystones (true)."),
+        ],
+        responses={200: PRIORITY_ROWS},
+    )
+    def get(self, request, *args, **kwargs):
+        params = request.query_params
+        unknown = sorted(set(params) - {"domain", "portfolio", "keystone", "limit", "offset", "format"})
+        if unknown:
+            raise ValidationError(dict.fromkeys(unknown, [_("Unknown parameter.")]))
+        domain = _one(Domain, "domain", params.get("domain"), "slug")
+        portfolio = _one(Portfolio, "portfolio", params.get("portfolio"), "reference__iexact")
+        keystone = params.get("keystone")
+        if keystone not in (None, "", "true", "false"):
+            raise ValidationError({"keystone": [_("true or false.")]})
+        actor = visibility_actor(request)
+        rows = priority_ranking(actor=actor, domain=domain, portfolio=portfolio)
+        if keystone == "true":
+            rows = [row for row in rows if row.keystone]
+        elif keystone == "false":
+            rows = [row for row in rows if not row.keystone]
+        if request.accepted_renderer.format == "csv":
+            response = Response([priority_row(row) for row in rows])
+            response["Content-Disposition"] = 'attachment; filename="priorities.csv"'
+            return response
+        paginator = PriorityPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response([priority_row(row) for row in page])
+
+
+class WhatIfView(APIView):
+    """GET /api/v1/what-if/?use_cases=UC-0001,UC-0002: what stopping them would do. Writes nothing."""
+
+    permission_classes = [ApiPermission]
+    renderer_classes = [FastJSONRenderer]
+
+    @extend_schema(
+        operation_id="what_if",
+        tags=["priorities"],
+        description=(
+            "If these use cases stopped: which others lose a dependency (depends_on), how much synergy the others "
+            "lose and whose, and which portfolios lose internal tie weight or split. Reads only."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "use_cases", OpenApiTypes.STR, required=True, description="References, comma-separated (UC-0001)."
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, *args, **kwargs):
+        text = request.query_params.get("use_cases", "")
+        unknown_params = sorted(set(request.query_params) - {"use_cases", "format"})
+        if unknown_params:
+            raise ValidationError(dict.fromkeys(unknown_params, [_("Unknown parameter.")]))
+        actor = visibility_actor(request)
+        use_cases, unknown = use_cases_by_references(actor=actor, text=text)
+        if unknown:
+            raise ValidationError(
+                {"use_cases": [_("No use case you may see is %(references)s.") % {"references": ", ".join(unknown)}]}
+            )
+        if not use_cases:
+            raise ValidationError({"use_cases": [_("Name at least one use case by its reference (UC-0001).")]})
+        result = what_if_stopping(actor=actor, use_cases=use_cases)
+        return Response(
+            {
+                "stopped": [row.reference for row in result.stopped],
+                "not_ranked": result.not_covered,
+                "losing_dependency": result.losing_dependency,
+                "synergy_lost": result.synergy_lost,
+                "most_affected": result.most_affected,
+                "portfolios": result.portfolios,
+            }
+        )
