@@ -6,3 +6,8 @@ class GovernanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "governance"
     verbose_name = _("Governance")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

@@ -45,6 +45,8 @@ class NotificationKind(models.TextChoices):
     VOTE_REMINDER = "vote_reminder", _("Vote reminder before a meeting")
     REVIEW_OVERDUE = "review_overdue", _("Use cases waiting in review")
     SIDE_EFFECTS_STALE = "side_effects_stale", _("Side effects not reviewed")
+    # A use case others depend on or are reinforced by stopped, or a foundation's readiness dropped.
+    RIPPLE = "ripple", _("A change that affects your use cases")
 
 
 class NotificationStatus(models.TextChoices):

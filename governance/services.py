@@ -363,6 +363,8 @@ def use_case_decide(
             text += "\n\n" + gettext("Conditions: %(conditions)s") % {"conditions": decision.conditions}
         return text
 
+    if outcome == DecisionOutcome.REJECTED:
+        use_case_ripple_notify(cause=locked, action="reject")
     _notify_team(
         use_case=locked,
         kind=NotificationKind.DECISION,
@@ -403,7 +405,10 @@ def use_case_transition(
         )
     transition, locked = _begin(actor=actor, use_case=use_case, action=action, override_reason=override_reason)
     data = {"comment": comment.strip()} if comment and comment.strip() else {}
-    return _move(actor=actor, original=use_case, locked=locked, transition=transition, data=data)
+    moved = _move(actor=actor, original=use_case, locked=locked, transition=transition, data=data)
+    if action in RIPPLE_ACTIONS:
+        use_case_ripple_notify(cause=moved, action=action)
+    return moved
 
 
 # Meetings -----------------------------------------------------------------------------------------
@@ -1429,3 +1434,149 @@ def impact_snapshot_take(*, actor: Actor, on: datetime.date | None = None) -> Im
     figures = headline_figures(use_cases=dashboard_use_cases(actor=SYSTEM), today=on)
     snapshot, _created = ImpactSnapshot.objects.update_or_create(taken_on=on, defaults={"figures": figures})
     return snapshot
+
+
+# Ripple alerts: what a stop or a drop means for the use cases that lean on it --------------------------
+
+# The statuses of the use cases a ripple is worth telling about: work that is alive.
+RIPPLE_AFFECTED_STATUSES = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.CHANGES_REQUESTED,
+        Status.APPROVED,
+        Status.ON_HOLD,
+        Status.IN_DELIVERY,
+        Status.SCALED,
+    }
+)
+RIPPLE_ACTIONS = frozenset({"put_on_hold", "retire"})
+
+
+def _ripple_recipients(affected: list[UseCase]) -> dict[int, tuple[User, list[UseCase]]]:
+    """Who answers for each affected use case (its owner, or its team when it has none), with the
+    affected use cases each of them answers for."""
+    by_user: dict[int, tuple[User, list[UseCase]]] = {}
+    for use_case in affected:
+        people = [use_case.owner] if use_case.owner_id else list(use_case.team.members.all())
+        for person in people:
+            by_user.setdefault(person.pk, (person, []))[1].append(use_case)
+    return by_user
+
+
+def _what_changed(cause: UseCase, action: str) -> str:
+    return {
+        "reject": gettext("%(use_case)s was rejected by the committee."),
+        "put_on_hold": gettext("%(use_case)s was put on hold by the committee."),
+        "retire": gettext("%(use_case)s was retired."),
+    }[action] % {"use_case": cause}
+
+
+def use_case_ripple_notify(*, cause: UseCase, action: str) -> list[Notification]:
+    """Tell the owners of the use cases that depend on `cause` or are reinforced by it that it was
+    rejected, put on hold or retired, and what that means for each of theirs (through the outbox, in
+    each person's language). Called by the workflow services in their transaction."""
+    from portfolio.choices import LinkKind
+    from portfolio.models import UseCaseLink
+
+    links = (
+        UseCaseLink.objects.filter(
+            Q(kind=LinkKind.DEPENDS_ON, target=cause)
+            | Q(kind=LinkKind.REINFORCES) & (Q(source=cause) | Q(target=cause))
+        )
+        .select_related("source__owner", "source__team", "target__owner", "target__team")
+        .order_by("pk")
+    )
+    how: dict[int, set[str]] = {}
+    affected: dict[int, UseCase] = {}
+    for link in links:
+        other = link.source if link.target_id == cause.pk else link.target
+        if other.pk == cause.pk or other.status not in RIPPLE_AFFECTED_STATUSES:
+            continue
+        affected[other.pk] = other
+        how.setdefault(other.pk, set()).add(link.kind)
+    if not affected:
+        return []
+    stops_for_good = action in ("reject", "retire")
+
+    def lines(mine: list[UseCase]) -> str:
+        text = []
+        for use_case in sorted(mine, key=lambda uc: uc.reference):
+            if LinkKind.DEPENDS_ON in how[use_case.pk]:
+                meaning = (
+                    gettext(
+                        "%(use_case)s depends on it: its approval, delivery and scale are held until you find another "
+                        "way, or the chair lifts the dependency gate with a reason."
+                    )
+                    if stops_for_good
+                    else gettext(
+                        "%(use_case)s depends on it: its approval, delivery and scale wait until it resumes, or the "
+                        "chair lifts the dependency gate with a reason."
+                    )
+                )
+                text.append("- " + meaning % {"use_case": use_case})
+            if LinkKind.REINFORCES in how[use_case.pk]:
+                text.append(
+                    "- "
+                    + gettext(
+                        "%(use_case)s was reinforced by it: the value they added to each other is lost for now, and "
+                        "its priority falls."
+                    )
+                    % {"use_case": use_case}
+                )
+        return "\n".join(text)
+
+    notifications = []
+    for person, mine in _ripple_recipients(list(affected.values())).values():
+        notifications += notification_enqueue(
+            kind=NotificationKind.RIPPLE,
+            recipients=[person],
+            subject=lambda: (
+                gettext("%(reference)s changed: what it means for your use cases") % {"reference": cause.reference}
+            ),
+            body=lambda mine=mine: (
+                _what_changed(cause, action) + "\n\n" + gettext("What it means for yours:") + "\n" + lines(mine)
+            ),
+            use_case=cause,
+        )
+    return notifications
+
+
+def foundation_ripple_notify(*, foundation, before: int, after: int) -> list[Notification]:
+    """Tell the owners of the use cases that use a foundation that its readiness dropped (from
+    `before` to `after`), and what that means for each of theirs."""
+    from domains.choices import Readiness
+    from domains.models import UseCaseFoundation
+
+    usages = (
+        UseCaseFoundation.objects.filter(foundation=foundation, use_case__status__in=RIPPLE_AFFECTED_STATUSES)
+        .select_related("use_case__owner", "use_case__team")
+        .order_by("use_case__reference")
+    )
+    affected = [usage.use_case for usage in usages]
+    notifications = []
+    for person, mine in _ripple_recipients(affected).values():
+        notifications += notification_enqueue(
+            kind=NotificationKind.RIPPLE,
+            recipients=[person],
+            subject=lambda: (
+                gettext("The foundation %(foundation)s is less ready: what it means for your use cases")
+                % {"foundation": foundation.name}
+            ),
+            body=lambda mine=mine: (
+                gettext(
+                    "The readiness of %(foundation)s dropped from %(before)s to %(after)s.\n\nWhat it means for "
+                    "yours (they use it): check that their plans still hold, and tell the committee if a date "
+                    "moves:\n%(list)s"
+                )
+                % {
+                    "foundation": foundation.name,
+                    "before": Readiness(before).label,
+                    "after": Readiness(after).label,
+                    "list": "\n".join(f"- {use_case}" for use_case in mine),
+                }
+            ),
+            use_case=mine[0],
+        )
+    return notifications

@@ -44,7 +44,7 @@ from governance.models import (
     SideEffect,
     Vote,
 )
-from portfolio.models import UseCaseLink
+from portfolio.models import PriorityWeights, UseCaseLink
 from tests.factories import function
 
 from .world import MatrixWorld as W
@@ -1618,6 +1618,32 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("admin:portfolio_portfolio_map_data", "GET the map's data for an unknown domain"): Ask(
         "get", lambda w: reverse("admin:portfolio_portfolio_map_data") + "?domain=atlantis"
     ),
+    ("admin:portfolio_portfolio_priorities", "GET the ranked list"): Ask("get", portfolio_admin("priorities")),
+    ("admin:portfolio_portfolio_priorities", "GET the ranked list as CSV"): Ask(
+        "get", lambda w: reverse("admin:portfolio_portfolio_priorities") + "?format=csv"
+    ),
+    ("admin:portfolio_portfolio_what_if", "GET what stopping Pricing's approved use case would do"): Ask(
+        "get", lambda w: reverse("admin:portfolio_portfolio_what_if") + f"?use_cases={w.uc('approved').reference}"
+    ),
+    ("admin:portfolio_priorityweights_changelist", "GET the list (the one row)"): Ask(
+        "get", admin("portfolio.priorityweights", "changelist")
+    ),
+    ("admin:portfolio_priorityweights_add", "GET the add page"): Ask("get", admin("portfolio.priorityweights", "add")),
+    ("admin:portfolio_priorityweights_change", "GET the weights"): Ask(
+        "get", admin("portfolio.priorityweights", "change", const(1))
+    ),
+    ("admin:portfolio_priorityweights_change", "POST the weights: synergy 0.7"): Ask(
+        "post",
+        admin("portfolio.priorityweights", "change", const(1)),
+        admin_form(admin("portfolio.priorityweights", "change", const(1)), synergy=lambda w, who: "0.7"),
+        state=lambda w: tuple(PriorityWeights.current().as_dict().values()),
+    ),
+    ("admin:portfolio_priorityweights_delete", "GET delete the weights"): Ask(
+        "get", admin("portfolio.priorityweights", "delete", const(1))
+    ),
+    ("admin:portfolio_priorityweights_history", "GET the history of the weights"): Ask(
+        "get", admin("portfolio.priorityweights", "history", const(1))
+    ),
     ("admin:portfolio_clusteringrun_changelist", "GET the list"): Ask(
         "get", lambda w: (portfolio_of(w), reverse("admin:portfolio_clusteringrun_changelist"))[1]
     ),
@@ -1638,11 +1664,15 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("admin:portfolio_clusteringrun_delete", "GET delete the run"): Ask("get", run_admin("delete", run_pk)),
     ("admin:portfolio_clusteringrun_history", "GET the history of the run"): Ask("get", run_admin("history", run_pk)),
     (
-        "admin/portfolio/{portfolio,clusteringrun}/<path:object_id>/",
-        "GET the portfolio and the run at their old address",
+        "admin/portfolio/{portfolio,clusteringrun,priorityweights}/<path:object_id>/",
+        "GET the portfolio, the run and the weights at their old address",
     ): Ask(
         "get",
-        lambda w: [f"/admin/portfolio/portfolio/{portfolio_pk(w)}/", f"/admin/portfolio/clusteringrun/{run_pk(w)}/"],
+        lambda w: [
+            f"/admin/portfolio/portfolio/{portfolio_pk(w)}/",
+            f"/admin/portfolio/clusteringrun/{run_pk(w)}/",
+            "/admin/portfolio/priorityweights/1/",
+        ],
     ),
     ("portfolio.portfolio adopt_portfolios", "on the proposal, with a reason"): portfolio_action(
         "adopt_portfolios", reason="Funded for the year."
@@ -1680,6 +1710,10 @@ ASKS: dict[tuple[str, str], Ask] = {
     ),
     ("domains.usecase workflow_retire", "on Pricing's approved use case"): workflow_action(
         "workflow_retire", "approved"
+    ),
+    # A read: it redirects to the what-if page and changes nothing (so no state is compared).
+    ("domains.usecase what_if_stopping", "on Pricing's approved use case"): action(
+        "domains.usecase", "what_if_stopping", pk("approved"), None
     ),
     ("domains.usecase workflow_override_gate", "on Pricing's approved use case: start delivery, with a reason"): (
         workflow_action(
@@ -1750,6 +1784,12 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("exchange_export_federal_inventory", "GET the federal inventory"): Ask(
         "get", url("exchange_export_federal_inventory")
     ),
+    ("api:priorities", "GET the ranked list"): Ask("get", url("api:priorities"), api=True),
+    ("api:priorities", "POST a row"): Ask("post", url("api:priorities"), body(rank=1), api=True),
+    ("api:what-if", "GET what stopping Pricing's approved use case would do"): Ask(
+        "get", lambda w: reverse("api:what-if") + f"?use_cases={w.uc('approved').reference}", api=True
+    ),
+    ("api:what-if", "POST a row"): Ask("post", url("api:what-if"), body(use_cases="UC-0001"), api=True),
     ("api:export-federal-inventory", "GET the federal inventory"): Ask(
         "get", url("api:export-federal-inventory"), api=True
     ),
