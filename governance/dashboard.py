@@ -313,6 +313,43 @@ def side_effect_heatmap(*, use_cases: QuerySet[UseCase]) -> list[dict[str, Any]]
     ]
 
 
+# Isolated pilots: per domain and business function, use cases tied into a portfolio or standing alone ----------
+
+
+def isolated_pilots(*, use_cases: QuerySet[UseCase]) -> list[dict[str, Any]]:
+    """Per domain and business function (a use case counts in each of its functions; none: a row of
+    its own), the use cases under consideration (submitted to scaled) tied into a live portfolio and
+    those standing alone: the article's warning, isolated pilots nobody funds together. One query."""
+    from portfolio.choices import LIVE_PORTFOLIO_STATUSES
+    from portfolio.graph import DEFAULT_STATUSES
+
+    no_function = str(_("No business function"))
+    cells = (
+        UseCase.objects.filter(pk__in=_ids(use_cases), status__in=DEFAULT_STATUSES)
+        .order_by()
+        .values(domain_name=localized("domain__name"), function_name=localized("functions__name"))
+        .annotate(
+            total=Count("pk", distinct=True),
+            tied=Count(
+                "pk", filter=Q(portfolio_membership__portfolio__status__in=LIVE_PORTFOLIO_STATUSES), distinct=True
+            ),
+        )
+        .values_list("domain_name", "function_name", "total", "tied")
+    )
+    rows = [
+        {
+            "domain": domain,
+            "function": function or no_function,
+            "use_cases": total,
+            "in_portfolio": tied,
+            "standalone": total - tied,
+            "standalone_share": _share(total - tied, total),
+        }
+        for domain, function, total, tied in cells
+    ]
+    return sorted(rows, key=lambda row: (row["domain"], row["function"]))
+
+
 # The pipeline: use cases per status, and how long they wait in each ---------------------------------------------
 
 
@@ -639,6 +676,12 @@ CHARTS = {
             _("Live side effects: likelihood x severity"),
             ("likelihood", "severity", "side_effects"),
             lambda use_cases, actor, filters: side_effect_heatmap(use_cases=use_cases),
+        ),
+        Chart(
+            "isolated-pilots",
+            _("Tied into a portfolio or standing alone, per domain and function"),
+            ("domain", "function", "use_cases", "in_portfolio", "standalone", "standalone_share"),
+            lambda use_cases, actor, filters: isolated_pilots(use_cases=use_cases),
         ),
         Chart(
             "pipeline",

@@ -134,6 +134,8 @@ def _labels() -> dict[str, Any]:
         "likelihood": gettext("Likelihood (1 to 5)"),
         "severity": gettext("Severity (1 to 5)"),
         "side_effects": gettext("Live side effects"),
+        "standalone": gettext("Standing alone"),
+        "in_portfolio": gettext("In a portfolio"),
         "median_days": gettext("Median days in the status"),
         "days": gettext("days"),
         "open": gettext("Click to open it"),
@@ -263,6 +265,19 @@ def _tables(charts: dict[str, list[dict]]) -> dict[str, dict[str, Any]]:
                 [likelihood]
                 + [row["side_effects"] for row in charts["side-effects"] if row["likelihood"] == likelihood]
                 for likelihood in range(5, 0, -1)
+            ],
+        ),
+        "isolated-pilots": _table(
+            (_("Domain"), _("Business function"), _("In a portfolio"), _("Standing alone"), _("Share standing alone")),
+            [
+                [
+                    row["domain"],
+                    row["function"],
+                    row["in_portfolio"],
+                    row["standalone"],
+                    _percent(row["standalone_share"]),
+                ]
+                for row in charts["isolated-pilots"]
             ],
         ),
         "pipeline": _table(

@@ -27,6 +27,7 @@ CHARTS = (
     "kpi-progress",
     "side-effects",
     "foundations",
+    "isolated-pilots",
 )
 
 

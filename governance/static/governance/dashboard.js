@@ -563,6 +563,71 @@
     });
   }
 
+  // Isolated pilots: domain x function, standing alone (colour) out of all (label) ---------------------------------
+
+  function isolatedPilots() {
+    var cells = rows["isolated-pilots"];
+    var domains = [];
+    var functions = [];
+    var most = 0;
+    cells.forEach(function (cell) {
+      if (domains.indexOf(cell.domain) < 0) {
+        domains.push(cell.domain);
+      }
+      if (functions.indexOf(cell["function"]) < 0) {
+        functions.push(cell["function"]);
+      }
+      most = Math.max(most, cell.standalone);
+    });
+    functions.sort();
+    draw("isolated-pilots", {
+      aria: { enabled: true },
+      grid: { left: 140, right: 16, top: 12, bottom: 110, containLabel: false },
+      xAxis: axisStyle({ type: "category", data: functions, axisLabel: { rotate: 30, interval: 0 } }),
+      yAxis: axisStyle({ type: "category", data: domains, axisLabel: { width: 130, overflow: "truncate" } }),
+      visualMap: {
+        min: 0,
+        max: Math.max(most, 1),
+        calculable: false,
+        orient: "horizontal",
+        left: "center",
+        bottom: 0,
+        itemHeight: 120,
+        text: [L.standalone + " " + String(Math.max(most, 1)), "0"],
+        textStyle: { color: FG },
+        inRange: { color: ["#EEF6F1", "#FDBE6F", "#E8590C", "#A61E1E"] },
+      },
+      tooltip: {
+        confine: true,
+        formatter: function (point) {
+          var cell = cells[point.dataIndex];
+          return (
+            esc(cell.domain) + " · " + esc(cell["function"]) + "<br>" + esc(L.standalone) + ": <strong>" +
+            cell.standalone + "</strong><br>" + esc(L.in_portfolio) + ": " + cell.in_portfolio
+          );
+        },
+      },
+      series: [
+        {
+          name: L.standalone,
+          type: "heatmap",
+          itemStyle: { borderColor: BG, borderWidth: 2 },
+          label: {
+            show: true,
+            color: "#1F1F1F",
+            formatter: function (point) {
+              var cell = cells[point.dataIndex];
+              return cell.standalone + "/" + cell.use_cases;
+            },
+          },
+          data: cells.map(function (cell) {
+            return [functions.indexOf(cell["function"]), domains.indexOf(cell.domain), cell.standalone];
+          }),
+        },
+      ],
+    });
+  }
+
   // The headline's trend lines -----------------------------------------------------------------------------------
 
   function trends() {
@@ -650,6 +715,7 @@
     kpiProgress();
     foundations();
     sideEffects();
+    isolatedPilots();
     trends();
     document.querySelector(".committee-dashboard").setAttribute("data-drawn", Object.keys(charts).length);
   }
