@@ -19,7 +19,7 @@ from governance.api.committee import (
 from governance.api.impact import KpiMeasurementViewSet, KpiViewSet, SideEffectViewSet, UseCaseImpactViewSet
 from governance.api.views import UseCaseWorkflowViewSet
 from portfolio.api.graph import GraphEdgeViewSet, GraphNodeViewSet
-from portfolio.api.priorities import PriorityListView, WhatIfView
+from portfolio.api.priorities import PriorityListView, SimilarUseCasesView, WhatIfView
 from portfolio.api.views import ClusteringRunViewSet, PortfolioMembershipViewSet, PortfolioViewSet, UseCaseLinkViewSet
 
 router = DefaultRouter()
@@ -61,4 +61,6 @@ urlpatterns = [
     # Synergy-aware priorities (JSON, or CSV with format=csv) and "what if we stop these" (reads only).
     path("priorities/", PriorityListView.as_view(), name="priorities"),
     path("what-if/", WhatIfView.as_view(), name="what-if"),
+    # Duplicates at intake: existing use cases that look like the idea described.
+    path("similar-use-cases/", SimilarUseCasesView.as_view(), name="similar-use-cases"),
 ]

@@ -73,6 +73,7 @@ class AuditAction(models.TextChoices):
     PORTFOLIO_MEMBER_REMOVED = "portfolio.member_removed", _("Use case taken out of a portfolio")
     PORTFOLIO_MEMBER_PINNED = "portfolio.member_pinned", _("Portfolio membership pinned or unpinned")
     PRIORITY_WEIGHTS_CHANGED = "priority.weights_changed", _("Priority weights changed")
+    DUPLICATE_JUDGED = "duplicate.judged", _("Suggested duplicate judged")
     KPI_CREATED = "kpi.created", _("Success measure added")
     KPI_UPDATED = "kpi.updated", _("Success measure changed")
     KPI_DELETED = "kpi.deleted", _("Success measure removed")

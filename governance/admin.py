@@ -1303,7 +1303,7 @@ class UseCaseAdmin(UseCaseAdminBase):
 
     inlines = [KpiInline, SideEffectInline, *UseCaseAdminBase.inlines, OutgoingLinkInline, IncomingLinkInline]
     list_filter = (*UseCaseAdminBase.list_filter, CommitteeQueueFilter, UseCaseSideEffectReviewFilter, OutcomeKpiFilter)
-    readonly_panels = ("priority_panel", "workflow_timeline")
+    readonly_panels = ("priority_panel", "duplicates_panel", "workflow_timeline")
     actions = [
         _transition_action("submit"),
         _transition_action("withdraw"),
@@ -1320,6 +1320,35 @@ class UseCaseAdmin(UseCaseAdminBase):
         mark_side_effects_reviewed,
         what_if_stopping,
     ]
+
+    @admin.display(description=_("Looks like the same idea"))
+    def duplicates_panel(self, obj):
+        from portfolio.rules import may_manage_portfolios
+        from portfolio.selectors import similar_use_cases
+
+        request = getattr(self, "_request", None)
+        user = request.user if request is not None else None
+        found = similar_use_cases(
+            actor=user,
+            title=obj.title,
+            problem=obj.problem_statement,
+            domain_id=obj.domain_id,
+            foundation_ids=list(obj.foundation_usages.values_list("foundation_id", flat=True)),
+            exclude_id=obj.pk,
+        )
+        return render_to_string(
+            "admin/governance/duplicates_panel.html",
+            {
+                "use_case": obj,
+                "suggestions": found,
+                "may_judge": user is not None and may_manage_portfolios(user),
+                "judge_url": reverse("admin:portfolio_portfolio_duplicate_judge"),
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._request = request  # the panels show what this person may see
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("Priority and dependencies"))
     def priority_panel(self, obj):

@@ -333,6 +333,7 @@ def _link_relation(event: AuditEvent, this: str) -> str:
         LinkKind.SHARES_PLATFORM: _("they share a platform"),
         LinkKind.REINFORCES: _("they reinforce each other"),
         LinkKind.CONFLICTS_WITH: _("they conflict"),
+        LinkKind.DUPLICATES: _("they are the same idea"),
     }
     return str(relations.get(kind) or kind or "")
 

@@ -495,6 +495,7 @@ class PortfolioAdmin(HistoryAdmin):
             path("map/data/", wrap(gzip_page(self.map_data_view)), name="portfolio_portfolio_map_data"),
             path("priorities/", wrap(self.priorities_view), name="portfolio_portfolio_priorities"),
             path("what-if/", wrap(self.what_if_view), name="portfolio_portfolio_what_if"),
+            path("duplicates/judge/", wrap(self.duplicate_judge_view), name="portfolio_portfolio_duplicate_judge"),
             *super().get_urls(),
         ]
 
@@ -503,6 +504,9 @@ class PortfolioAdmin(HistoryAdmin):
 
     def what_if_view(self, request):
         return admin_views.what_if_view(self, request)
+
+    def duplicate_judge_view(self, request):
+        return admin_views.duplicate_judge_view(self, request)
 
     def map_view(self, request):
         return admin_views.network_map_view(self, request)

@@ -360,3 +360,43 @@ def what_if_view(model_admin, request):
         "result": result,
     }
     return TemplateResponse(request, "admin/portfolio/portfolio/what_if.html", context)
+
+
+def duplicate_judge_view(model_admin, request):
+    """The buttons of the use case page's "Looks like the same idea" panel: POST, the pair and the
+    verdict in the query; back to the use case's page with what was done."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+
+    from domains.models import UseCase
+
+    from .services import duplicate_pair_judge
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    visible = UseCase.objects.all()
+    visibility = selectors.use_case_visibility_filter(request.user)
+    if visibility is not None:
+        visible = visible.filter(visibility)
+    try:
+        use_case = visible.get(pk=int(request.GET.get("use_case", "")))
+        other = visible.get(pk=int(request.GET.get("other", "")))
+    except (ValueError, UseCase.DoesNotExist):
+        messages.error(request, gettext("No such pair of use cases."))
+        return HttpResponseRedirect(reverse("admin:domains_usecase_changelist"))
+    try:
+        duplicate_pair_judge(actor=request.user, use_case=use_case, other=other, verdict=request.GET.get("verdict", ""))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        verdict = request.GET.get("verdict")
+        messages.success(
+            request,
+            gettext("%(use_case)s and %(other)s are linked as the same idea.")
+            % {"use_case": use_case.reference, "other": other.reference}
+            if verdict == "merged"
+            else gettext("%(other)s will not be suggested again as a duplicate of %(use_case)s.")
+            % {"use_case": use_case.reference, "other": other.reference},
+        )
+    return HttpResponseRedirect(reverse("admin:domains_usecase_change", args=[use_case.pk]))

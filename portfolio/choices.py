@@ -8,6 +8,8 @@ class LinkKind(models.TextChoices):
     DEPENDS_ON = "depends_on", _("Depends on")
     REINFORCES = "reinforces", _("Reinforces")
     CONFLICTS_WITH = "conflicts_with", _("Conflicts with")
+    # The committee merged two suggestions of the same idea (portfolio.duplicates): kept as a link.
+    DUPLICATES = "duplicates", _("Same idea as")
 
 
 # Kinds where A-B and B-A are the same relation: stored once, whichever way round.
@@ -16,7 +18,13 @@ SYMMETRIC_KINDS = (
     LinkKind.SHARES_PLATFORM,
     LinkKind.REINFORCES,
     LinkKind.CONFLICTS_WITH,
+    LinkKind.DUPLICATES,
 )
+
+
+class DuplicateVerdict(models.TextChoices):
+    NOT_DUPLICATE = "not_duplicate", _("Not a duplicate")
+    MERGED = "merged", _("Merged: the same idea, linked")
 
 
 class LinkStrength(models.IntegerChoices):

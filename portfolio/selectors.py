@@ -372,3 +372,46 @@ def keystones_by_portfolio(*, actor) -> dict[int, frozenset[int]]:
         if row.keystone and row.portfolio_id is not None:
             found.setdefault(row.portfolio_id, set()).add(row.use_case_id)
     return {portfolio_id: frozenset(ids) for portfolio_id, ids in found.items()}
+
+
+# Duplicates at intake (portfolio.duplicates) ------------------------------------------------------------
+
+
+def similar_use_cases(
+    *,
+    actor,
+    title: str,
+    problem: str = "",
+    domain_id: int | None = None,
+    foundation_ids=(),
+    exclude_id: int | None = None,
+    limit: int = 5,
+) -> list:
+    """Existing use cases that look like the same idea, best first, those the actor may see only, and
+    never a pair the committee said is not a duplicate (nor one already merged)."""
+    from .duplicates import current_index, suggest
+    from .models import DuplicatePair
+
+    excluded: set[int] = set()
+    if exclude_id is not None:
+        excluded.add(exclude_id)
+        for first, second in DuplicatePair.objects.filter(Q(first_id=exclude_id) | Q(second_id=exclude_id)).values_list(
+            "first_id", "second_id"
+        ):
+            excluded.add(second if first == exclude_id else first)
+    found = suggest(
+        current_index(),
+        title=title,
+        problem=problem,
+        domain_id=domain_id,
+        foundation_ids=foundation_ids,
+        exclude=excluded,
+        limit=limit * 3,
+    )
+    visibility = use_case_visibility_filter(actor)
+    if visibility is not None and found:
+        visible = set(
+            UseCase.objects.filter(visibility, pk__in=[s.use_case_id for s in found]).values_list("pk", flat=True)
+        )
+        found = [s for s in found if s.use_case_id in visible]
+    return found[:limit]

@@ -19,6 +19,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -37,12 +38,20 @@ from domains.rules import require_may_edit_use_case
 from domains.selectors import use_case_visibility_filter
 from domains.services import use_cases_lock
 
-from .choices import LIVE_PORTFOLIO_STATUSES, MembershipSource, PortfolioStatus, RunStatus
+from .choices import (
+    LIVE_PORTFOLIO_STATUSES,
+    DuplicateVerdict,
+    LinkKind,
+    LinkStrength,
+    MembershipSource,
+    PortfolioStatus,
+    RunStatus,
+)
 from .clustering import communities_of, isolated_of, partition_find
 from .graph import DEFAULT_STATUSES, GraphOptions, graph_build
 from .matching import Existing, changes_between, proposals_match
 from .metrics import METRIC_FIELDS, portfolio_facts
-from .models import ClusteringRun, Portfolio, PortfolioMembership, PriorityWeights, UseCaseLink
+from .models import ClusteringRun, DuplicatePair, Portfolio, PortfolioMembership, PriorityWeights, UseCaseLink
 from .models.portfolios import PORTFOLIO_REFERENCE_PREFIX
 from .models.priorities import WEIGHT_FIELDS
 from .rules import require_may_manage_portfolios
@@ -1050,3 +1059,52 @@ def priority_weights_update(*, actor: Actor, data: dict) -> PriorityWeights:
     locked.save()
     audit_record(actor=actor, action=AuditAction.PRIORITY_WEIGHTS_CHANGED, target=locked, data={"changes": changes})
     return locked
+
+
+# Duplicates at intake -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def duplicate_pair_judge(*, actor: Actor, use_case: UseCase, other: UseCase, verdict: str) -> DuplicatePair:
+    """The committee's answer to a suggested duplicate: "not a duplicate" (the pair is never suggested
+    again) or "merged" (the two are linked as the same idea, a `duplicates` link, so they land in one
+    portfolio and each page shows the other). Audited; judging a pair again replaces the verdict."""
+    require_may_manage_portfolios(actor)
+    if verdict not in DuplicateVerdict.values:
+        raise ValidationError(
+            {"verdict": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(DuplicateVerdict.values)}]}
+        )
+    if use_case.pk == other.pk:
+        raise ValidationError({"other": [gettext("A use case is not a duplicate of itself.")]})
+    first, second = sorted((use_case, other), key=lambda uc: uc.pk)
+    pair, _created = DuplicatePair.objects.select_for_update().get_or_create(
+        first=first, second=second, defaults={"verdict": verdict, "decided_by": user_or_none(actor)}
+    )
+    if pair.verdict != verdict:
+        pair.verdict, pair.decided_by = verdict, user_or_none(actor)
+        pair.save(update_fields=["verdict", "decided_by"])
+    linked = None
+    if verdict == DuplicateVerdict.MERGED:
+        exists = UseCaseLink.objects.filter(
+            Q(source=first, target=second) | Q(source=second, target=first), kind=LinkKind.DUPLICATES
+        ).exists()
+        if not exists:
+            linked = link_create(
+                actor=actor,
+                source=use_case,
+                target=other,
+                kind=LinkKind.DUPLICATES,
+                strength=LinkStrength.STRONG,
+                rationale=gettext("Merged by the committee: the same idea."),
+            )
+    audit_record(
+        actor=actor,
+        action=AuditAction.DUPLICATE_JUDGED,
+        target=use_case,
+        data={
+            "other": other.reference,
+            "verdict": verdict,
+            **({"link": linked.pk} if linked is not None else {}),
+        },
+    )
+    return pair

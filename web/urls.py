@@ -11,6 +11,7 @@ urlpatterns = [
     path("use-cases/", views.use_case_browse, name="use_case_browse"),
     path("use-cases/new/", views.use_case_new, name="use_case_new"),
     path("use-cases/lookup/", views.use_case_lookup, name="use_case_lookup"),
+    path("use-cases/similar/", views.use_case_similar, name="use_case_similar"),
     path("use-cases/<str:reference>/", views.use_case_detail, name="use_case_detail"),
     path("use-cases/<str:reference>/edit/", views.use_case_edit, name="use_case_edit"),
     path("use-cases/<str:reference>/submit/", views.use_case_submit_view, name="use_case_submit"),

@@ -27,10 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.database import database_trouble, log_trouble
 from core.exceptions import BusinessRuleError, ChangedMeanwhile
+from core.limits import PROSE_MAX_CHARS
 from domains import services as domain_services
 from domains.choices import AMBITION_HELP, FoundationKind, JourneyStage, Status
 from domains.filters import UseCaseFilterSet
 from domains.models import Foundation, UseCase, UseCaseFoundation
+from domains.models.use_cases import TITLE_MAX_CHARS
 from domains.selectors import RECORD_ONLY_STATUSES, FoundationImpact, foundation_impact, shared_filter, use_case_list
 from domains.translation import localized
 from governance import selectors
@@ -77,6 +79,7 @@ TIE_PHRASES = {
     # A member's ties do not keep the direction of a dependency: the page's own links tell it.
     LinkKind.DEPENDS_ON: gettext_lazy("Is linked by a dependency to"),
     LinkKind.REINFORCES: gettext_lazy("Reinforces"),
+    LinkKind.DUPLICATES: gettext_lazy("Is the same idea as"),
 }
 DEPENDENCY_PHRASES = {True: gettext_lazy("Depends on"), False: gettext_lazy("Is a dependency of")}
 
@@ -183,6 +186,57 @@ def use_case_lookup(request):
         .values_list("reference", "title", "team_name", "status")[:LOOKUP_LIMIT]
     ]
     return JsonResponse({"results": results})
+
+
+@login_required
+@require_GET
+def use_case_similar(request):
+    """Existing use cases that look like the idea being written (title, problem, domain, foundations),
+    as JSON for the form's live suggestions (portfolio.duplicates): those the person may see only."""
+    params = request.GET
+    exclude = params.get("exclude", "").strip()
+    excluded = use_case_list(actor=request.user).filter(reference=exclude).values_list("pk", flat=True).first()
+    domain_id = _int_or_none(params.get("domain"))
+    foundation_ids = [pk for pk in (_int_or_none(v) for v in params.getlist("foundations")) if pk is not None]
+    found = portfolio_selectors.similar_use_cases(
+        actor=request.user,
+        title=params.get("title", "")[:TITLE_MAX_CHARS],
+        problem=params.get("problem_statement", "")[:PROSE_MAX_CHARS],
+        domain_id=domain_id,
+        foundation_ids=foundation_ids,
+        exclude_id=excluded,
+    )
+    results = [
+        {
+            "reference": s.reference,
+            "title": s.title,
+            "status": str(Status(s.status).label),
+            "url": reverse("web:use_case_detail", args=[s.reference]),
+            "score": s.score,
+            "why": _similar_why(s),
+        }
+        for s in found
+    ]
+    return JsonResponse({"results": results})
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _similar_why(suggestion) -> str:
+    parts = [_("similar title and problem")]
+    if suggestion.same_domain:
+        parts.append(_("same domain"))
+    if suggestion.shared_foundations:
+        parts.append(
+            ngettext("%(count)d foundation in common", "%(count)d foundations in common", suggestion.shared_foundations)
+            % {"count": suggestion.shared_foundations}
+        )
+    return ", ".join(str(part) for part in parts)
 
 
 @login_required

@@ -275,12 +275,20 @@ PORTFOLIO_PRIORITY_WEIGHTS = {
     "synergy": 0.5,
     "conflict": 1.0,
 }
+# Duplicates at intake (portfolio.duplicates): a use case is suggested as the same idea when its text
+# similarity plus these bonuses reaches the threshold, chosen on the labelled evaluation set
+# (`python manage.py evaluate_duplicates`) as the lowest that keeps precision at or above 0.8.
+PORTFOLIO_DUPLICATE_THRESHOLD = env.float("PORTFOLIO_DUPLICATE_THRESHOLD", default=0.4)
+PORTFOLIO_DUPLICATE_DOMAIN_BONUS = 0.05
+PORTFOLIO_DUPLICATE_FOUNDATION_BONUS = 0.2
 PORTFOLIO_LINK_WEIGHTS = {
     "shares_data": 1.0,
     "shares_platform": 0.8,
     "depends_on": 1.0,
     "reinforces": 1.2,
     "conflicts_with": 0.0,
+    # Two use cases the committee found to be the same idea belong together.
+    "duplicates": 1.5,
 }
 PORTFOLIO_STRENGTH_FACTORS = {1: 0.5, 2: 1.0, 3: 1.5}
 # A foundation shared by k covered use cases is a node of the graph, tied to each of them with

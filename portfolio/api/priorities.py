@@ -167,3 +167,83 @@ class WhatIfView(APIView):
                 "portfolios": result.portfolios,
             }
         )
+
+
+class SimilarUseCasesView(APIView):
+    """GET /api/v1/similar-use-cases/?title=...: existing use cases that look like the same idea."""
+
+    permission_classes = [ApiPermission]
+    renderer_classes = [FastJSONRenderer]
+    PARAMS = {"title", "problem_statement", "domain", "foundations", "exclude", "format"}
+
+    @extend_schema(
+        operation_id="similar_use_cases",
+        tags=["priorities"],
+        description=(
+            "Duplicates at intake: the existing use cases (those the requester may see) whose title and problem, "
+            "domain and foundations look like the idea described, best first, at or above the threshold chosen "
+            "on the labelled evaluation set (`evaluate_duplicates`); pairs the committee judged are left out "
+            "when `exclude` names the use case."
+        ),
+        parameters=[
+            OpenApiParameter("title", OpenApiTypes.STR, required=True),
+            OpenApiParameter("problem_statement", OpenApiTypes.STR),
+            OpenApiParameter("domain", OpenApiTypes.STR, description="A domain's slug."),
+            OpenApiParameter("foundations", OpenApiTypes.STR, many=True, description="Foundation slugs."),
+            OpenApiParameter("exclude", OpenApiTypes.STR, description="The reference of the use case itself."),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, *args, **kwargs):
+        from domains.models import Foundation, UseCase
+        from domains.models.use_cases import TITLE_MAX_CHARS
+
+        from ..selectors import similar_use_cases
+
+        params = request.query_params
+        unknown = sorted(set(params) - self.PARAMS)
+        if unknown:
+            raise ValidationError(dict.fromkeys(unknown, [_("Unknown parameter.")]))
+        title = params.get("title", "").strip()
+        if not title:
+            raise ValidationError({"title": [_("Give the title of the idea to compare.")]})
+        if len(title) > TITLE_MAX_CHARS:
+            raise ValidationError({"title": [_("At most %(limit)d characters.") % {"limit": TITLE_MAX_CHARS}]})
+        domain = _one(Domain, "domain", params.get("domain"), "slug")
+        slugs = params.getlist("foundations")
+        foundations = dict(Foundation.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        missing = [slug for slug in slugs if slug not in foundations]
+        if missing:
+            raise ValidationError({"foundations": [_("No foundation is %(slugs)s.") % {"slugs": ", ".join(missing)}]})
+        actor = visibility_actor(request)
+        exclude = None
+        if params.get("exclude"):
+            exclude = UseCase.objects.filter(reference__iexact=params["exclude"]).values_list("pk", flat=True).first()
+            if exclude is None:
+                raise ValidationError(
+                    {"exclude": [_("No use case is %(reference)s.") % {"reference": params["exclude"]}]}
+                )
+        found = similar_use_cases(
+            actor=actor,
+            title=title,
+            problem=params.get("problem_statement", "")[:20_000],
+            domain_id=domain.pk if domain else None,
+            foundation_ids=list(foundations.values()),
+            exclude_id=exclude,
+        )
+        return Response(
+            {
+                "results": [
+                    {
+                        "reference": s.reference,
+                        "title": s.title,
+                        "status": s.status,
+                        "score": s.score,
+                        "text_score": s.text_score,
+                        "same_domain": s.same_domain,
+                        "shared_foundations": s.shared_foundations,
+                    }
+                    for s in found
+                ]
+            }
+        )

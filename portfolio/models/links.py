@@ -21,6 +21,7 @@ LINK_SENTENCES = {
     LinkKind.DEPENDS_ON: _("%(source)s depends on %(target)s"),
     LinkKind.REINFORCES: _("%(source)s reinforces %(target)s"),
     LinkKind.CONFLICTS_WITH: _("%(source)s conflicts with %(target)s"),
+    LinkKind.DUPLICATES: _("%(source)s is the same idea as %(target)s"),
 }
 
 

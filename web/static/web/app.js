@@ -106,8 +106,64 @@
     });
   }
 
+  // Duplicates at intake: while the team writes the title and the problem, show existing use cases
+  // that look like the same idea (the server decides; nothing is shown below its threshold).
+  function setUpSimilar(box) {
+    var form = box.closest("form");
+    var list = box.querySelector("[data-similar-list]");
+    if (!form || !list || !window.fetch) { return; }
+    var fields = ["title", "problem_statement", "domain"].map(function (name) { return form.elements[name]; });
+    var timer = null;
+    var last = "";
+    function ask() {
+      var params = new URLSearchParams();
+      fields.forEach(function (field) { if (field && field.value) { params.append(field.name, field.value); } });
+      form.querySelectorAll('input[name="foundations"]:checked').forEach(function (box) {
+        params.append("foundations", box.value);
+      });
+      if (box.dataset.exclude) { params.append("exclude", box.dataset.exclude); }
+      var query = params.toString();
+      var title = form.elements.title ? form.elements.title.value.trim() : "";
+      if (query === last || title.length < 4) { return; }
+      last = query;
+      fetch(box.dataset.similarUrl + "?" + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) {
+          list.textContent = "";
+          data.results.forEach(function (row) {
+            var item = document.createElement("li");
+            var link = document.createElement("a");
+            link.href = row.url;
+            link.target = "_blank";
+            link.rel = "noopener";
+            var ref = document.createElement("span");
+            ref.className = "ref";
+            ref.textContent = row.reference;
+            link.appendChild(ref);
+            link.appendChild(document.createTextNode(" " + row.title));
+            item.appendChild(link);
+            var why = document.createElement("span");
+            why.className = "muted small";
+            why.textContent = " · " + row.status + " · " + row.why;
+            item.appendChild(why);
+            list.appendChild(item);
+          });
+          box.hidden = data.results.length === 0;
+        })
+        .catch(function () { /* suggestions are a help: the form works without them */ });
+    }
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 350);
+    }
+    fields.forEach(function (field) { if (field) { field.addEventListener("input", later); field.addEventListener("change", later); } });
+    form.addEventListener("change", function (event) { if (event.target.name === "foundations") { later(); } });
+    ask();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
+    document.querySelectorAll("[data-similar-url]").forEach(setUpSimilar);
     document.querySelectorAll("[data-picker]").forEach(setUpFilter);
     document.querySelectorAll("[data-link-rows]").forEach(setUpLinkRows);
     document.querySelectorAll("form[data-confirm]").forEach(setUpConfirm);
