@@ -44,7 +44,7 @@ from governance.models import (
     SideEffect,
     Vote,
 )
-from portfolio.models import PriorityWeights, UseCaseLink
+from portfolio.models import DuplicatePair, PriorityWeights, UseCaseLink
 from tests.factories import function
 
 from .world import MatrixWorld as W
@@ -1041,6 +1041,9 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("web:my_use_cases", "GET"): Ask("get", url("web:my_use_cases")),
     ("web:use_case_browse", "GET"): Ask("get", url("web:use_case_browse")),
     ("web:use_case_lookup", "GET ?q=Pricing"): Ask("get", lambda w: reverse("web:use_case_lookup") + "?q=Pricing"),
+    ("web:use_case_similar", "GET ?title=Pricing"): Ask(
+        "get", lambda w: reverse("web:use_case_similar") + "?title=Pricing+engine"
+    ),
     ("web:use_case_new", "GET the form"): Ask("get", url("web:use_case_new")),
     ("web:use_case_new", "POST a draft for Pricing"): Ask(
         "post", url("web:use_case_new"), new_web_use_case, state=count(UseCase)
@@ -1625,6 +1628,18 @@ ASKS: dict[tuple[str, str], Ask] = {
     ("admin:portfolio_portfolio_what_if", "GET what stopping Pricing's approved use case would do"): Ask(
         "get", lambda w: reverse("admin:portfolio_portfolio_what_if") + f"?use_cases={w.uc('approved').reference}"
     ),
+    (
+        "admin:portfolio_portfolio_duplicate_judge",
+        "POST Pricing's approved and submitted use cases: not a duplicate",
+    ): Ask(
+        "post",
+        lambda w: (
+            reverse("admin:portfolio_portfolio_duplicate_judge")
+            + f"?use_case={w.uc('approved').pk}&other={w.uc('submitted').pk}&verdict=not_duplicate"
+        ),
+        lambda w, who: {},
+        state=lambda w: sorted(DuplicatePair.objects.values_list("first_id", "second_id", "verdict")),
+    ),
     ("admin:portfolio_priorityweights_changelist", "GET the list (the one row)"): Ask(
         "get", admin("portfolio.priorityweights", "changelist")
     ),
@@ -1790,6 +1805,10 @@ ASKS: dict[tuple[str, str], Ask] = {
         "get", lambda w: reverse("api:what-if") + f"?use_cases={w.uc('approved').reference}", api=True
     ),
     ("api:what-if", "POST a row"): Ask("post", url("api:what-if"), body(use_cases="UC-0001"), api=True),
+    ("api:similar-use-cases", "GET ?title=Pricing"): Ask(
+        "get", lambda w: reverse("api:similar-use-cases") + "?title=Pricing+engine", api=True
+    ),
+    ("api:similar-use-cases", "POST a row"): Ask("post", url("api:similar-use-cases"), body(title="x"), api=True),
     ("api:export-federal-inventory", "GET the federal inventory"): Ask(
         "get", url("api:export-federal-inventory"), api=True
     ),
