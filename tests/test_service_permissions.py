@@ -290,6 +290,17 @@ CASES: dict[str, Case] = {
     "portfolio_member_pin": Case(
         PORTFOLIO_DECIDERS, lambda w, a, p: link_services.portfolio_member_pin(actor=a, membership=p), _membership
     ),
+    # The priority weights and the verdicts on suggested duplicates are the committee's too.
+    "priority_weights_update": Case(
+        PORTFOLIO_DECIDERS, lambda w, a, p: link_services.priority_weights_update(actor=a, data={"synergy": 0.7})
+    ),
+    "duplicate_pair_judge": Case(
+        PORTFOLIO_DECIDERS,
+        lambda w, a, p: link_services.duplicate_pair_judge(
+            actor=a, use_case=_shared_target(), other=p, verdict="not_duplicate"
+        ),
+        lambda w: UseCaseFactory(status="submitted", team=w.use_case.team),
+    ),
     # A token acts as its user (here: the team member): that person, an administrator or the system.
     "api_token_create": Case(
         {"team", "superuser", "system"},
@@ -446,6 +457,10 @@ def test_the_table_covers_every_write_service():
         "clustering_runs_dispatch",
         "clustering_runs_sweep",
         "portfolios_recompute",
+        # Ripple alerts: written by the workflow services (and a foundation's save) whose permission
+        # was already decided, to the owners concerned; no one calls them directly.
+        "use_case_ripple_notify",
+        "foundation_ripple_notify",
     }
     public = {
         name
