@@ -80,7 +80,7 @@ class Index:
     matrix: object  # sparse, one L2-normalised row per use case
 
 
-_cache: dict[str, tuple[tuple, Index]] = {}
+_cache: dict[str, tuple[tuple, float, Index]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -117,14 +117,22 @@ def index_build() -> Index:
 
 
 def current_index() -> Index:
-    version = _version()
+    """The index of the use cases as they are, rebuilt after a change, but not more often than
+    PORTFOLIO_DUPLICATE_INDEX_MAX_AGE seconds (a busy portfolio is edited all day long)."""
+    import time
+
     with _cache_lock:
         kept = _cache.get("index")
-        if kept is not None and kept[0] == version:
-            return kept[1]
+    if kept is not None and time.monotonic() - kept[1] < settings.PORTFOLIO_DUPLICATE_INDEX_MAX_AGE:
+        return kept[2]
+    version = _version()
+    if kept is not None and kept[0] == version:
+        with _cache_lock:
+            _cache["index"] = (version, time.monotonic(), kept[2])
+        return kept[2]
     built = index_build()
     with _cache_lock:
-        _cache["index"] = (version, built)
+        _cache["index"] = (version, time.monotonic(), built)
     return built
 
 

@@ -279,6 +279,9 @@ PORTFOLIO_PRIORITY_WEIGHTS = {
 # similarity plus these bonuses reaches the threshold, chosen on the labelled evaluation set
 # (`python manage.py evaluate_duplicates`) as the lowest that keeps precision at or above 0.8.
 PORTFOLIO_DUPLICATE_THRESHOLD = env.float("PORTFOLIO_DUPLICATE_THRESHOLD", default=0.4)
+# The index of existing use cases is rebuilt after a change at most this often (seconds) per process
+# (1.8 s at 10,000 use cases): an idea saved in the meantime is suggested once the index catches up.
+PORTFOLIO_DUPLICATE_INDEX_MAX_AGE = env.int("PORTFOLIO_DUPLICATE_INDEX_MAX_AGE", default=60)
 PORTFOLIO_DUPLICATE_DOMAIN_BONUS = 0.05
 PORTFOLIO_DUPLICATE_FOUNDATION_BONUS = 0.2
 PORTFOLIO_LINK_WEIGHTS = {

@@ -16,3 +16,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"axes": {"level": "WARNING"}},  # not a line per signed-in test client
 }
+# Tests read what they just wrote: the duplicates' index is rebuilt after every change.
+PORTFOLIO_DUPLICATE_INDEX_MAX_AGE = 0

@@ -23,6 +23,7 @@ file and generated files of 10,000 and 100,000 rows, against DictReader + bulk_c
 
     python -m tests.benchmarks --only portfolios [--portfolio-sizes 10000 100000] [--networkx-max-size 10000]
     python -m tests.benchmarks --only imports [--import-sizes 10000 100000]
+    python -m tests.benchmarks --only intelligence [--intelligence-sizes 10000 100000]
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from tests.benchmarks import imports, portfolios  # noqa: E402
+from tests.benchmarks import imports, intelligence, portfolios  # noqa: E402
 
 TARGETS = {"json": 1.5, "csv": 2.0}
 PAGE = 10_000
@@ -190,9 +191,12 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--links-per-use-case", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--only", choices=["api", "portfolios", "imports"], help="run one of the benchmarks")
+    parser.add_argument(
+        "--only", choices=["api", "portfolios", "imports", "intelligence"], help="run one of the benchmarks"
+    )
     portfolios.add_arguments(parser)
     imports.add_arguments(parser)
+    intelligence.add_arguments(parser)
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("make bench runs on PostgreSQL: set DATABASE_URL=postgres://...", file=sys.stderr)
@@ -209,6 +213,9 @@ def main(argv=None) -> int:
     if args.only in (None, "imports"):
         print(flush=True)
         status = imports.run(args) or status
+    if args.only in (None, "intelligence"):
+        print(flush=True)
+        status = intelligence.run(args) or status
     return status
 
 
