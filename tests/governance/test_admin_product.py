@@ -389,7 +389,8 @@ def test_the_foundations_ranking_reads_in_a_fixed_number_of_queries(member, worl
     few = queries()
     _ranking_world(world, 10, low=False)
     assert queries() == few
-    assert few <= 9
+    # 10: the sidebar's priority weights row asks once whether the member still sits on the committee.
+    assert few <= 10
 
 
 # B. The admin reads as a product --------------------------------------------------------------------
