@@ -6,6 +6,7 @@ calls a service and shows a refusal as an error message."""
 from __future__ import annotations
 
 import datetime
+import threading
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -1201,6 +1202,9 @@ def workflow_override_gate(modeladmin, request, queryset):
 workflow_override_gate.short_description = _("Start delivery or scale despite dependencies (chair)")
 
 
+_panel_request = threading.local()
+
+
 def what_if_stopping(modeladmin, request, queryset):
     """What stopping the ticked use cases would do (the portfolio's what-if page; nothing is changed)."""
     references = ",".join(queryset.order_by("reference").values_list("reference", flat=True)[:500])
@@ -1326,7 +1330,7 @@ class UseCaseAdmin(UseCaseAdminBase):
         from portfolio.rules import may_manage_portfolios
         from portfolio.selectors import similar_use_cases
 
-        request = getattr(self, "_request", None)
+        request = getattr(_panel_request, "value", None)
         user = request.user if request is not None else None
         found = similar_use_cases(
             actor=user,
@@ -1347,8 +1351,16 @@ class UseCaseAdmin(UseCaseAdminBase):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._request = request  # the panels show what this person may see
-        return super().change_view(request, object_id, form_url, extra_context)
+        # The panels show what this person may see: the request kept for this thread's call only (the
+        # ModelAdmin is shared by every request a worker serves).
+        _panel_request.value = request
+        try:
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()  # the panels are drawn now, while the request is this thread's
+            return response
+        finally:
+            _panel_request.value = None
 
     @admin.display(description=_("Priority and dependencies"))
     def priority_panel(self, obj):

@@ -313,6 +313,35 @@ def side_effect_heatmap(*, use_cases: QuerySet[UseCase]) -> list[dict[str, Any]]
     ]
 
 
+# Priorities: the highest-ranked use cases of the scope, standalone and synergy, keystones flagged ----------
+
+PRIORITIES_SHOWN = 15
+
+
+def top_priorities(*, use_cases: QuerySet[UseCase]) -> list[dict[str, Any]]:
+    """The scope's highest priorities (portfolio.priorities), ranked among the scope's: standalone
+    score, synergy, keystone and the sentence. Reads the priority table (a few queries, once per change
+    of the data) and the scope's ids."""
+    from portfolio.priorities import current_table
+
+    table = current_table()
+    scope = set(_ids(use_cases).values_list("pk", flat=True))
+    rows = [table.rows[pk] for pk in table.ranked if pk in scope][:PRIORITIES_SHOWN]
+    return [
+        {
+            "rank": rank,
+            "id": row.use_case_id,
+            "reference": row.reference,
+            "title": row.title,
+            "standalone": row.standalone,
+            "synergy": row.synergy,
+            "priority": row.priority,
+            "keystone": row.keystone,
+        }
+        for rank, row in enumerate(rows, start=1)
+    ]
+
+
 # Isolated pilots: per domain and business function, use cases tied into a portfolio or standing alone ----------
 
 
@@ -676,6 +705,12 @@ CHARTS = {
             _("Live side effects: likelihood x severity"),
             ("likelihood", "severity", "side_effects"),
             lambda use_cases, actor, filters: side_effect_heatmap(use_cases=use_cases),
+        ),
+        Chart(
+            "priorities",
+            _("Highest priorities: standalone score and synergy"),
+            ("rank", "id", "reference", "title", "standalone", "synergy", "priority", "keystone"),
+            lambda use_cases, actor, filters: top_priorities(use_cases=use_cases),
         ),
         Chart(
             "isolated-pilots",

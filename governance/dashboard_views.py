@@ -135,6 +135,9 @@ def _labels() -> dict[str, Any]:
         "severity": gettext("Severity (1 to 5)"),
         "side_effects": gettext("Live side effects"),
         "standalone": gettext("Standing alone"),
+        "standalone_score": gettext("Standalone score"),
+        "synergy": gettext("Synergy"),
+        "keystone": gettext("keystone"),
         "in_portfolio": gettext("In a portfolio"),
         "median_days": gettext("Median days in the status"),
         "days": gettext("days"),
@@ -265,6 +268,20 @@ def _tables(charts: dict[str, list[dict]]) -> dict[str, dict[str, Any]]:
                 [likelihood]
                 + [row["side_effects"] for row in charts["side-effects"] if row["likelihood"] == likelihood]
                 for likelihood in range(5, 0, -1)
+            ],
+        ),
+        "priorities": _table(
+            (_("Rank"), _("Use case"), _("Standalone score"), _("Synergy"), _("Priority"), _("Keystone")),
+            [
+                [
+                    row["rank"],
+                    f"{row['reference']} {row['title']}",
+                    "" if row["standalone"] is None else f"{row['standalone']:.2f}",
+                    f"{row['synergy']:.2f}",
+                    f"{row['priority']:.2f}",
+                    gettext("yes") if row["keystone"] else "",
+                ]
+                for row in charts["priorities"]
             ],
         ),
         "isolated-pilots": _table(

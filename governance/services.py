@@ -441,9 +441,10 @@ def use_case_statuses_import(
         use_case.status = status
         use_case.status_changed_at = since or now
         use_case.status_before_hold = ""
+        use_case.updated_at = now  # what reads "changed since" (the priority table, exports) sees it
         moved.append(use_case)
     if moved:
-        bulk_set(UseCase, moved, ["status", "status_changed_at", "status_before_hold"])
+        bulk_set(UseCase, moved, ["status", "status_changed_at", "status_before_hold", "updated_at"])
         audit_record_many(actor=actor, action=AuditAction.WORKFLOW_IMPORTED, targets=moved, data=events)
     return len(moved)
 
@@ -1460,7 +1461,7 @@ def _ripple_recipients(affected: list[UseCase]) -> dict[int, tuple[User, list[Us
     by_user: dict[int, tuple[User, list[UseCase]]] = {}
     for use_case in affected:
         people = [use_case.owner] if use_case.owner_id else list(use_case.team.members.all())
-        for person in people:
+        for person in (p for p in people if p.is_active):
             by_user.setdefault(person.pk, (person, []))[1].append(use_case)
     return by_user
 
@@ -1486,6 +1487,7 @@ def use_case_ripple_notify(*, cause: UseCase, action: str) -> list[Notification]
             | Q(kind=LinkKind.REINFORCES) & (Q(source=cause) | Q(target=cause))
         )
         .select_related("source__owner", "source__team", "target__owner", "target__team")
+        .prefetch_related("source__team__members", "target__team__members")
         .order_by("pk")
     )
     how: dict[int, set[str]] = {}
@@ -1552,6 +1554,7 @@ def foundation_ripple_notify(*, foundation, before: int, after: int) -> list[Not
     usages = (
         UseCaseFoundation.objects.filter(foundation=foundation, use_case__status__in=RIPPLE_AFFECTED_STATUSES)
         .select_related("use_case__owner", "use_case__team")
+        .prefetch_related("use_case__team__members")
         .order_by("use_case__reference")
     )
     affected = [usage.use_case for usage in usages]

@@ -112,9 +112,12 @@ def require_dependencies_ready(use_case: UseCase) -> None:
     blocking = dependencies_not_ready(use_case=use_case)
     if not blocking:
         return
+    # A draft is its team's own (another team may not read it): named by its reference only.
     names = "; ".join(
         gettext("%(reference)s %(title)s (%(status)s)")
         % {"reference": other.reference, "title": other.title, "status": other.get_status_display()}
+        if other.status != Status.DRAFT
+        else gettext("%(reference)s (a draft)") % {"reference": other.reference}
         for other in blocking
     )
     raise GateRefused(

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
@@ -464,7 +465,7 @@ class PortfolioAdmin(HistoryAdmin):
             '<tr{}><td>{}</td><td><a href="{}">{}</a> {}{}</td><td>{}</td></tr>',
             (
                 (
-                    format_html(' class="keystone"') if row.keystone else "",
+                    mark_safe(' class="keystone"') if row.keystone else "",
                     row.rank,
                     reverse("admin:domains_usecase_change", args=[row.use_case_id]),
                     row.reference,

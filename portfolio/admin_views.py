@@ -363,39 +363,53 @@ def what_if_view(model_admin, request):
 
 
 def duplicate_judge_view(model_admin, request):
-    """The buttons of the use case page's "Looks like the same idea" panel: POST, the pair and the
-    verdict in the query; back to the use case's page with what was done."""
+    """The use case page's "Looks like the same idea" links: GET asks to confirm (the pair and the
+    verdict in the query), POST (the same, in the form) records it and goes back to the use case."""
     from django.contrib import messages
     from django.core.exceptions import ValidationError
-    from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+    from django.http import HttpResponseRedirect
 
     from domains.models import UseCase
 
+    from .choices import DuplicateVerdict
     from .services import duplicate_pair_judge
 
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    source = request.POST if request.method == "POST" else request.GET
     visible = UseCase.objects.all()
     visibility = selectors.use_case_visibility_filter(request.user)
     if visibility is not None:
         visible = visible.filter(visibility)
     try:
-        use_case = visible.get(pk=int(request.GET.get("use_case", "")))
-        other = visible.get(pk=int(request.GET.get("other", "")))
+        use_case = visible.get(pk=int(source.get("use_case", "")))
+        other = visible.get(pk=int(source.get("other", "")))
     except (ValueError, UseCase.DoesNotExist):
         messages.error(request, gettext("No such pair of use cases."))
         return HttpResponseRedirect(reverse("admin:domains_usecase_changelist"))
+    verdict = source.get("verdict", "")
+    if request.method != "POST":
+        if verdict not in DuplicateVerdict.values:
+            messages.error(request, gettext("Unknown verdict."))
+            return HttpResponseRedirect(reverse("admin:domains_usecase_change", args=[use_case.pk]))
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": DuplicateVerdict(verdict).label,
+            "opts": model_admin.model._meta,
+            "use_case": use_case,
+            "other": other,
+            "verdict": verdict,
+            "verdict_label": DuplicateVerdict(verdict).label,
+        }
+        return TemplateResponse(request, "admin/portfolio/portfolio/duplicate_judge.html", context)
     try:
-        duplicate_pair_judge(actor=request.user, use_case=use_case, other=other, verdict=request.GET.get("verdict", ""))
+        duplicate_pair_judge(actor=request.user, use_case=use_case, other=other, verdict=verdict)
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
-        verdict = request.GET.get("verdict")
         messages.success(
             request,
             gettext("%(use_case)s and %(other)s are linked as the same idea.")
             % {"use_case": use_case.reference, "other": other.reference}
-            if verdict == "merged"
+            if verdict == DuplicateVerdict.MERGED
             else gettext("%(other)s will not be suggested again as a duplicate of %(use_case)s.")
             % {"use_case": use_case.reference, "other": other.reference},
         )

@@ -27,13 +27,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from domains.choices import RiskTier
+from domains.choices import RiskTier, Status
 from domains.models import Foundation, UseCase
 
 from .choices import LIVE_PORTFOLIO_STATUSES, LinkKind
 from .graph import LINK_KINDS, GraphOptions, PortfolioGraph, graph_build
 from .models import Portfolio, PortfolioMembership, PriorityWeights
 
+# Dependants worth naming in a what-if: work that is alive (not discarded, rejected or retired).
+LIVE_DEPENDANT_STATUSES = tuple(
+    s for s in Status.values if s not in (Status.DISCARDED, Status.REJECTED, Status.RETIRED)
+)
 RISK_SCORES = {RiskTier.MINIMAL: 5.0, RiskTier.LIMITED: 4.0, RiskTier.HIGH: 2.0, RiskTier.PROHIBITED: 0.0}
 SYNERGY_KINDS = (LinkKind.REINFORCES, LinkKind.SHARES_DATA, LinkKind.SHARES_PLATFORM)
 # How many contributors a sentence names.
@@ -203,7 +207,10 @@ def priority_table(options: GraphOptions | None = None) -> PriorityTable:
     )
     attributes = np.full((n, 4), np.nan)
     for position, pk in enumerate(ids):
-        _ref, _title, _domain, value, feasibility, readiness, risk = rows[pk]
+        # A use case deleted between the graph's read and this one: a row of its own, unscored.
+        _ref, _title, _domain, value, feasibility, readiness, risk = rows.setdefault(
+            pk, (str(pk), "", 0, None, None, None, RiskTier.NOT_ASSESSED)
+        )
         attributes[position] = [
             np.nan if value is None else value,
             np.nan if feasibility is None else feasibility,
@@ -418,7 +425,10 @@ def _portfolio_graphs(graph: PortfolioGraph, portfolio_of: dict[int, int], remov
     inside_links = (
         (group[first] >= 0) & (group[first] == group[second]) & (first < graph.node_count) & (second < graph.node_count)
     )
-    hub_ties = second >= graph.node_count
+    foundation_hubs = np.zeros(graph.vertex_count, dtype=bool)
+    for position, (kind, _hub_id) in enumerate(graph.hubs):
+        foundation_hubs[graph.node_count + position] = kind == "foundation"
+    hub_ties = foundation_hubs[second]  # a shared domain is no tie that holds a portfolio together
     by_portfolio_links: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for a, b in zip(first[inside_links].tolist(), second[inside_links].tolist(), strict=True):
         by_portfolio_links[int(group[a])].append((a, b))
@@ -429,10 +439,14 @@ def _portfolio_graphs(graph: PortfolioGraph, portfolio_of: dict[int, int], remov
     ):
         if portfolio_id >= 0:
             hub_users[(portfolio_id, hub)].append(a)
+    hubs_of: dict[int, list[list[int]]] = defaultdict(list)
+    for (portfolio_id, _hub), users in hub_users.items():
+        if len(users) >= 2:
+            hubs_of[portfolio_id].append(users)
     for portfolio_id, vertices in members.items():
         local = {vertex: position for position, vertex in enumerate(sorted(vertices))}
         edges = [(local[a], local[b]) for a, b in by_portfolio_links.get(portfolio_id, [])]
-        hubs = [users for (pid, _hub), users in hub_users.items() if pid == portfolio_id and len(users) >= 2]
+        hubs = hubs_of.get(portfolio_id, [])
         for number, users in enumerate(hubs):
             hub_vertex = len(local) + number
             edges.extend((local[user], hub_vertex) for user in users)
@@ -501,7 +515,6 @@ def data_version() -> tuple:
         stamp(UseCaseFoundation.objects.all(), "pk"),
         stamp(PortfolioMembership.objects.all(), "updated_at"),
         stamp(PriorityWeights.objects.all(), "updated_at"),
-        translation.get_language(),
     )
 
 
@@ -509,13 +522,14 @@ def current_table() -> PriorityTable:
     """The priority table of the portfolio as it is now: computed once per change of the data, per
     process (a page, the API and the CSV read the same table)."""
     version = data_version()
+    language = translation.get_language() or ""  # the sentences' foundation names are in it
     with _cache_lock:
-        kept = _cached.get("table")
+        kept = _cached.get(language)
         if kept is not None and kept[0] == version:
             return kept[1]
     table = priority_table()
     with _cache_lock:
-        _cached["table"] = (version, table)
+        _cached[language] = (version, table)
     return table
 
 
@@ -535,6 +549,7 @@ class WhatIf:
     synergy_lost: float
     most_affected: list[dict]  # {reference, title, before, after, lost}
     portfolios: list[dict]  # {reference, name, members, stopped, internal_weight_before/after, groups_before/after}
+    hidden_dependants: int = 0  # dependants the reader may not see (another team's drafts): counted only
 
 
 def what_if(table: PriorityTable, use_case_ids: list[int]) -> WhatIf:
@@ -575,7 +590,9 @@ def what_if(table: PriorityTable, use_case_ids: list[int]) -> WhatIf:
 
     losing: dict[int, list[str]] = defaultdict(list)
     dependants = (
-        UseCaseLink.objects.filter(kind=LinkKind.DEPENDS_ON, target_id__in=chosen)
+        UseCaseLink.objects.filter(
+            kind=LinkKind.DEPENDS_ON, target_id__in=chosen, source__status__in=LIVE_DEPENDANT_STATUSES
+        )
         .exclude(source_id__in=chosen)
         .values_list("source_id", "source__reference", "source__title", "target__reference")
         .order_by("source__reference", "target__reference")

@@ -342,7 +342,19 @@ def use_case_priority(*, actor, use_case: UseCase) -> Priority | None:
 def what_if_stopping(*, actor, use_cases: list[UseCase]) -> WhatIf:
     """What stopping these use cases would do: dependencies lost, synergy lost, portfolios weakened or
     split. Reads only."""
-    return what_if(current_table(), [use_case.pk for use_case in use_cases])
+    result = what_if(current_table(), [use_case.pk for use_case in use_cases])
+    visibility = use_case_visibility_filter(actor)
+    if visibility is not None and result.losing_dependency:
+        # Another team's draft that depends on them is counted, never named.
+        shown = set(
+            UseCase.objects.filter(
+                visibility, reference__in=[row["reference"] for row in result.losing_dependency]
+            ).values_list("reference", flat=True)
+        )
+        hidden = [row for row in result.losing_dependency if row["reference"] not in shown]
+        result.losing_dependency = [row for row in result.losing_dependency if row["reference"] in shown]
+        result.hidden_dependants = len(hidden)
+    return result
 
 
 def use_cases_by_references(*, actor, text: str) -> tuple[list[UseCase], list[str]]:
@@ -406,7 +418,7 @@ def similar_use_cases(
         domain_id=domain_id,
         foundation_ids=foundation_ids,
         exclude=excluded,
-        limit=limit * 3,
+        limit=limit * 10,  # others' drafts are in the index: enough left once they are filtered out
     )
     visibility = use_case_visibility_filter(actor)
     if visibility is not None and found:

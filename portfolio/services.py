@@ -1084,6 +1084,11 @@ def duplicate_pair_judge(*, actor: Actor, use_case: UseCase, other: UseCase, ver
         pair.verdict, pair.decided_by = verdict, user_or_none(actor)
         pair.save(update_fields=["verdict", "decided_by"])
     linked = None
+    merged_link = UseCaseLink.objects.filter(
+        Q(source=first, target=second) | Q(source=second, target=first), kind=LinkKind.DUPLICATES
+    ).first()
+    if verdict != DuplicateVerdict.MERGED and merged_link is not None:
+        link_delete(actor=actor, link=merged_link)  # not the same idea after all: unlinked, audited
     if verdict == DuplicateVerdict.MERGED:
         exists = UseCaseLink.objects.filter(
             Q(source=first, target=second) | Q(source=second, target=first), kind=LinkKind.DUPLICATES

@@ -40,9 +40,8 @@ def priority_row(row: Priority) -> dict:
     }
 
 
-PRIORITY_ROWS = inline_serializer(
+PRIORITY_ROW = inline_serializer(
     "PriorityRow",
-    many=True,
     fields={
         "rank": serializers.IntegerField(),
         "of": serializers.IntegerField(),
@@ -57,6 +56,15 @@ PRIORITY_ROWS = inline_serializer(
         "keystone": serializers.BooleanField(),
         "cut_off": serializers.IntegerField(),
         "explanation": serializers.CharField(),
+    },
+)
+PRIORITY_PAGE = inline_serializer(
+    "PaginatedPriorityRowList",
+    fields={
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": PRIORITY_ROW.__class__(many=True),
     },
 )
 
@@ -96,7 +104,7 @@ class PriorityListView(APIView):
             OpenApiParameter("portfolio", OpenApiTypes.STR, description="A live portfolio's reference (PF-001)."),
             OpenApiParameter("keystone", OpenApiTypes.BOOL, description="Only keystones (true)."),
         ],
-        responses={200: PRIORITY_ROWS},
+        responses={200: PRIORITY_PAGE},
     )
     def get(self, request, *args, **kwargs):
         params = request.query_params
@@ -162,6 +170,7 @@ class WhatIfView(APIView):
                 "stopped": [row.reference for row in result.stopped],
                 "not_ranked": result.not_covered,
                 "losing_dependency": result.losing_dependency,
+                "hidden_dependants": result.hidden_dependants,
                 "synergy_lost": result.synergy_lost,
                 "most_affected": result.most_affected,
                 "portfolios": result.portfolios,
@@ -195,7 +204,7 @@ class SimilarUseCasesView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, *args, **kwargs):
-        from domains.models import Foundation, UseCase
+        from domains.models import Foundation
         from domains.models.use_cases import TITLE_MAX_CHARS
 
         from ..selectors import similar_use_cases
@@ -218,7 +227,10 @@ class SimilarUseCasesView(APIView):
         actor = visibility_actor(request)
         exclude = None
         if params.get("exclude"):
-            exclude = UseCase.objects.filter(reference__iexact=params["exclude"]).values_list("pk", flat=True).first()
+            from domains.selectors import use_case_list
+
+            visible = use_case_list(actor=actor).filter(reference__iexact=params["exclude"])
+            exclude = visible.values_list("pk", flat=True).first()
             if exclude is None:
                 raise ValidationError(
                     {"exclude": [_("No use case is %(reference)s.") % {"reference": params["exclude"]}]}

@@ -28,6 +28,7 @@ CHARTS = (
     "side-effects",
     "foundations",
     "isolated-pilots",
+    "priorities",
 )
 
 

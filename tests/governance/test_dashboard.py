@@ -39,10 +39,13 @@ pytestmark = pytest.mark.django_db
 INDEX = "/admin/"
 # The page's queries, whatever the number of use cases: the session and the user, the admin's
 # permissions, the filter form's choices, and each chart's own (governance/dashboard.py says how many).
-# 39: the isolated-pilots chart's one query, and the priority weights' row in the records below, whose
-# view and change permissions ask whether the member still sits on the committee (two).
-PAGE_MAX_QUERIES = 39
-CSV_MAX_QUERIES = 12
+# 45: the isolated-pilots chart's one query; the priorities chart's six (whether the data changed since
+# the priority table was computed: five aggregates; the scope's ids); and the priority weights' row in
+# the records below, whose view and change permissions ask whether the member still sits on the
+# committee (two). The table itself is computed once per change of the data.
+PAGE_MAX_QUERIES = 45
+# 13: the priorities chart reads whether the data changed since its table was computed, and its scope.
+CSV_MAX_QUERIES = 13
 
 
 def csv_url(slug: str, **params) -> str:
@@ -435,7 +438,7 @@ def test_the_index_is_the_dashboard_with_the_records_below(known, world, member)
     page = response.content.decode()
     assert 'id="dashboard-data"' in page
     slugs = ("value-feasibility", "ambition-by-domain", "pipeline", "kpi-coverage", "kpi-progress", "side-effects")
-    for slug in (*slugs, "isolated-pilots"):
+    for slug in (*slugs, "isolated-pilots", "priorities"):
         assert f'data-chart="{slug}"' in page
         assert csv_url(slug) in page
     assert 'id="all-records"' in page and reverse("admin:domains_usecase_changelist") in page
@@ -654,3 +657,26 @@ def test_isolated_pilots_count_per_domain_and_function_those_tied_into_a_portfol
         ("No business function", 0, 1),
     }
     assert draft.pk and alone.pk and nowhere.pk
+
+
+def test_the_dashboard_ranks_the_scopes_highest_priorities(db):
+    from governance.dashboard import top_priorities
+    from tests.factories import DomainFactory, UseCaseFactory, UseCaseLinkFactory
+
+    retail, finance = DomainFactory(name="Retail", slug="retail"), DomainFactory(name="Finance", slug="finance")
+    hub, spoke, other = (
+        UseCaseFactory(domain=domain, status="approved", business_value=value)
+        for domain, value in ((retail, 3), (retail, 3), (finance, 5))
+    )
+    UseCaseLinkFactory(source=hub, target=spoke, kind="reinforces")
+    UseCaseFactory(domain=retail, status="draft")  # not ranked
+
+    retail_rows = top_priorities(use_cases=UseCase.objects.filter(domain=retail))
+    every = top_priorities(use_cases=UseCase.objects.all())
+
+    assert [row["rank"] for row in retail_rows] == [1, 2]
+    assert {row["reference"] for row in retail_rows} == {hub.reference, spoke.reference}
+    assert every[0]["reference"] == other.reference and every[0]["synergy"] == 0
+    assert retail_rows[0]["priority"] == pytest.approx(
+        retail_rows[0]["standalone"] + retail_rows[0]["synergy"], abs=1e-3
+    )

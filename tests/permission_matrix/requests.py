@@ -1633,11 +1633,8 @@ ASKS: dict[tuple[str, str], Ask] = {
         "POST Pricing's approved and submitted use cases: not a duplicate",
     ): Ask(
         "post",
-        lambda w: (
-            reverse("admin:portfolio_portfolio_duplicate_judge")
-            + f"?use_case={w.uc('approved').pk}&other={w.uc('submitted').pk}&verdict=not_duplicate"
-        ),
-        lambda w, who: {},
+        lambda w: reverse("admin:portfolio_portfolio_duplicate_judge"),
+        lambda w, who: {"use_case": w.uc("approved").pk, "other": w.uc("submitted").pk, "verdict": "not_duplicate"},
         state=lambda w: sorted(DuplicatePair.objects.values_list("first_id", "second_id", "verdict")),
     ),
     ("admin:portfolio_priorityweights_changelist", "GET the list (the one row)"): Ask(

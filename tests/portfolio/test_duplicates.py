@@ -233,19 +233,24 @@ def test_the_admin_shows_the_suggestions_and_the_committee_judges_them(world, co
     UseCaseFoundation.objects.create(use_case=twin, foundation=portfolio_of_ideas["crm"])
 
     page = client.get(f"/admin/domains/usecase/{twin.pk}/change/").content.decode()
-    judged = client.post(
+    asked = client.get(
         f"/admin/portfolio/portfolio/duplicates/judge/?use_case={twin.pk}&other={churn.pk}&verdict=not_duplicate"
+    )
+    assert asked.status_code == 200 and not DuplicatePair.objects.exists()  # a link asks first, writes nothing
+    judged = client.post(
+        "/admin/portfolio/portfolio/duplicates/judge/",
+        {"use_case": twin.pk, "other": churn.pk, "verdict": "not_duplicate"},
     )
 
     panel = page[page.index('id="duplicates-panel"') :]
-    assert churn.reference in panel[:2000] and "Not a duplicate" in panel[:3000]
+    assert churn.reference in panel[:8000] and "Not a duplicate" in panel[:8000]
     assert judged.status_code == 302 and judged["Location"] == f"/admin/domains/usecase/{twin.pk}/change/"
     assert DuplicatePair.objects.get().verdict == "not_duplicate"
     assert (
         churn.reference
         not in client.get(f"/admin/domains/usecase/{twin.pk}/change/")
         .content.decode()
-        .split('id="duplicates-panel"')[1][:2000]
+        .split('id="duplicates-panel"')[1][:8000]
     )
 
 
@@ -265,3 +270,14 @@ def test_the_api_suggests_and_names_bad_parameters(world, portfolio_of_ideas):
     ]
     assert no_title.status_code == 400 and "title" in no_title.json()
     assert bad_foundation.status_code == 400 and bad_foundation.json()["foundations"] == ["No foundation is nowhere."]
+
+
+def test_judging_a_merged_pair_not_a_duplicate_takes_the_link_away(world, portfolio_of_ideas):
+    churn, attrition = portfolio_of_ideas["churn"], portfolio_of_ideas["attrition"]
+    duplicate_pair_judge(actor=world.finance, use_case=churn, other=attrition, verdict="merged")
+
+    duplicate_pair_judge(actor=world.finance, use_case=churn, other=attrition, verdict="not_duplicate")
+
+    assert not UseCaseLink.objects.filter(kind=LinkKind.DUPLICATES).exists()
+    assert DuplicatePair.objects.get().verdict == "not_duplicate"
+    assert AuditEvent.objects.filter(action="link.deleted").count() == 1

@@ -248,3 +248,16 @@ def test_the_team_page_shows_the_priority_and_the_keystone(world, client, chain)
     assert 'id="priority-sentence"' in detail and "Ranked 1st of 4: standalone" in detail
     assert "tag--keystone" in detail
     assert portfolios.count("tag--keystone") == 1
+
+
+def test_what_if_counts_another_teams_draft_without_naming_it(world, chain):
+    other_team_draft = UseCaseFactory(title="Secret pricing idea", status="draft")
+    UseCaseLinkFactory(source=other_team_draft, target=chain["a"], kind="depends_on")
+    client = APIClient()
+    client.force_login(world.owner)
+
+    body = client.get(f"/api/v1/what-if/?use_cases={chain['a'].reference}").json()
+
+    assert [row["reference"] for row in body["losing_dependency"]] == [chain["d"].reference]
+    assert body["hidden_dependants"] == 1
+    assert "Secret pricing idea" not in str(body)

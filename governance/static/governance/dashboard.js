@@ -563,6 +563,67 @@
     });
   }
 
+  // Priorities: standalone score and synergy, stacked, the highest on top ---------------------------------------
+
+  function priorities() {
+    var list = rows.priorities.slice().reverse();
+    var box = document.querySelector('[data-chart="priorities"]');
+    if (box) {
+      box.style.height = Math.max(160, 56 + 26 * list.length) + "px";
+    }
+    function name(row) {
+      var label = row.reference + " " + shorten(row.title, 30);
+      return row.keystone ? label + " ◆" : label;
+    }
+    draw("priorities", {
+      legend: legend(),
+      grid: { left: 8, right: 40, top: 36, bottom: 16, containLabel: true },
+      xAxis: axisStyle({ type: "value" }),
+      yAxis: axisStyle({ type: "category", data: list.map(name) }),
+      tooltip: {
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        confine: true,
+        formatter: function (points) {
+          var row = list[points[0].dataIndex];
+          return (
+            "<strong>" + esc(row.reference + " " + row.title) + "</strong>" +
+            (row.keystone ? " (" + esc(L.keystone) + ")" : "") + "<br>" +
+            esc(L.standalone_score) + ": " + (row.standalone === null ? "–" : row.standalone.toFixed(2)) + "<br>" +
+            esc(L.synergy) + ": " + row.synergy.toFixed(2)
+          );
+        },
+      },
+      series: [
+        {
+          name: L.standalone_score,
+          type: "bar",
+          stack: "priority",
+          barMaxWidth: 18,
+          itemStyle: { color: "#417690" },
+          data: list.map(function (row) { return row.standalone || 0; }),
+        },
+        {
+          name: L.synergy,
+          type: "bar",
+          stack: "priority",
+          barMaxWidth: 18,
+          itemStyle: { color: "#6941C6" },
+          data: list.map(function (row) { return row.synergy; }),
+        },
+      ],
+    });
+    var chart = charts.priorities;
+    if (chart) {
+      chart.on("click", function (point) {
+        var row = list[point.dataIndex];
+        if (row && data.urls && data.urls.use_case) {
+          window.location.href = data.urls.use_case.replace("{pk}", row.id);
+        }
+      });
+    }
+  }
+
   // Isolated pilots: domain x function, standing alone (colour) out of all (label) ---------------------------------
 
   function isolatedPilots() {
@@ -716,6 +777,7 @@
     foundations();
     sideEffects();
     isolatedPilots();
+    priorities();
     trends();
     document.querySelector(".committee-dashboard").setAttribute("data-drawn", Object.keys(charts).length);
   }
