@@ -879,19 +879,15 @@ def run_page_context(actor, run: ClusteringRun) -> dict:
 
 @admin.register(PriorityWeights)
 class PriorityWeightsAdmin(admin.ModelAdmin):
-    """The one row of weights the priorities use: the committee edits it here, through
-    portfolio.services.priority_weights_update (audited). Its list is the row itself."""
+    """The one row of weights the priorities use (made by a migration): the committee edits it here,
+    through portfolio.services.priority_weights_update (audited)."""
 
+    list_display = ("__str__", *WEIGHT_FIELDS, "updated_at", "updated_by")
     fields = (*WEIGHT_FIELDS, "updated_at", "updated_by")
     readonly_fields = ("updated_at", "updated_by")
 
     def get_object(self, request, object_id, from_field=None):
         return PriorityWeights.current() if str(object_id) == "1" else None
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return HttpResponseRedirect(reverse("admin:portfolio_priorityweights_change", args=[1]))
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in WEIGHT_FIELDS}

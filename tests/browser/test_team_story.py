@@ -227,11 +227,13 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
 
     admin = committee_page("claire")
 
-    def decide():
+    def decide(override=""):
         run_admin_action(admin, reference, "Record the decision (chair)")
         admin.get_by_label("Outcome").select_option(label="Approved")
         admin.get_by_label("Rationale").fill("Clear value, data in production, a platform we already run.")
         admin.get_by_label("Conditions").fill("Category managers keep a veto on every markdown during the pilot.")
+        if override:
+            admin.get_by_label("Override the dependency gate").fill(override)
         admin.locator("input[type=submit]").click()
 
     decide()
@@ -241,6 +243,11 @@ def test_team_member_submits_and_sees_the_committee_decision(new_page, shot):
     shot(admin, "07-admin-quorum-not-met")
     vote(committee_page("leo"), "Transparency notice checked.")
     decide()
+    # It depends on the demand forecast, still in review: the dependency gate holds the approval, and
+    # the chair lifts it with a reason, which the audit trail keeps.
+    expect(admin.locator(".messagelist")).to_contain_text("depends on use cases that are not approved")
+    shot(admin, "07-admin-dependency-gate")
+    decide(override="The forecast is in review with no objection; the pilot runs on its current version.")
     expect(admin.locator(".messagelist")).to_contain_text("done")
     shot(admin, "07-admin-decided")
 

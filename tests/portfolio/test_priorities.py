@@ -298,7 +298,7 @@ def test_a_team_member_may_not_change_the_weights(graph):
     with pytest.raises(PermissionDenied):
         priority_weights_update(actor=UserFactory(), data={"synergy": 2.0})
 
-    assert not PriorityWeights.objects.exists()
+    assert PriorityWeights.current().synergy == 0.5  # unchanged
 
 
 @pytest.mark.parametrize(("data", "field"), [({"synergy": -1}, "synergy"), ({"risk": 11}, "risk"), ({"x": 1}, "x")])
