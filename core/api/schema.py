@@ -73,9 +73,13 @@ class ApiAutoSchema(AutoSchema):
         if operation is None:
             return None
         for parameter in operation.get("parameters", []):
-            # Empty is the same as left out, for every parameter (HTML forms send empty fields); for a
-            # list, it is how an empty list is written anyway.
-            if parameter["in"] == "query" and parameter["schema"].get("type") != "array":
+            # Empty is the same as left out, for every optional parameter (HTML forms send empty
+            # fields); for a list, it is how an empty list is written anyway. A required one is not.
+            if (
+                parameter["in"] == "query"
+                and parameter["schema"].get("type") != "array"
+                and not parameter.get("required")
+            ):
                 parameter["allowEmptyValue"] = True
         for response in operation["responses"].values():
             content = response.get("content", {})

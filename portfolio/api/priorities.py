@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +22,11 @@ from domains.models import Domain
 from ..models import Portfolio
 from ..priorities import Priority
 from ..selectors import priority_ranking, use_cases_by_references, what_if_stopping
+
+# The API refuses a NUL character in any parameter (a 400): the schema says so.
+NO_NUL = r"^[^\x00]*$"
+REFERENCES_PATTERN = r"^\s*[A-Za-z]+-\d+(\s*[,\s]\s*[A-Za-z]+-\d+)*\s*$"
+REFERENCES = re.compile(REFERENCES_PATTERN)
 
 
 def priority_row(row: Priority) -> dict:
@@ -74,13 +81,22 @@ class PriorityPagination(LimitOffsetPagination):
     max_limit = 5000
 
 
+_MISSING = object()
+
+
 def _one(model, field: str, value: str | None, lookup: str):
+    """The record a parameter names, None when none is asked, _MISSING when it names nothing."""
     if value in (None, ""):
         return None
-    found = model.objects.filter(**{lookup: value}).first()
-    if found is None:
-        raise ValidationError({field: [_("No %(what)s is %(value)s.") % {"what": field, "value": value}]})
-    return found
+    return model.objects.filter(**{lookup: value}).first() or _MISSING
+
+
+class NotFoundNamed(NotFound):
+    """A 404 whose body says what was not found (`detail`, as every 404) and names the parameter, as
+    a 400 does: {"detail": "No domain is x.", "domain": ["No domain is x."]}."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__({"detail": message, field: [message]})
 
 
 class PriorityListView(APIView):
@@ -100,9 +116,18 @@ class PriorityListView(APIView):
             "`domain` (slug) or `portfolio` (reference) ranks among theirs. `format=csv` for a CSV."
         ),
         parameters=[
-            OpenApiParameter("domain", OpenApiTypes.STR, description="A domain's slug."),
-            OpenApiParameter("portfolio", OpenApiTypes.STR, description="A live portfolio's reference (PF-001)."),
-            OpenApiParameter("keystone", OpenApiTypes.BOOL, description="Only keystones (true)."),
+            OpenApiParameter(
+                "domain", OpenApiTypes.STR, pattern=NO_NUL, description="A domain's slug (unknown: no rows)."
+            ),
+            OpenApiParameter(
+                "portfolio",
+                OpenApiTypes.STR,
+                pattern=NO_NUL,
+                description="A live portfolio's reference, PF-001 (unknown: no rows).",
+            ),
+            OpenApiParameter(
+                "keystone", OpenApiTypes.STR, enum=["true", "false"], description="Only keystones, or none of them."
+            ),
         ],
         responses={200: PRIORITY_PAGE},
     )
@@ -117,7 +142,10 @@ class PriorityListView(APIView):
         if keystone not in (None, "", "true", "false"):
             raise ValidationError({"keystone": [_("true or false.")]})
         actor = visibility_actor(request)
-        rows = priority_ranking(actor=actor, domain=domain, portfolio=portfolio)
+        if domain is _MISSING or portfolio is _MISSING:
+            rows = []  # as the API's other filters: an unknown domain or portfolio has no rows
+        else:
+            rows = priority_ranking(actor=actor, domain=domain, portfolio=portfolio)
         if keystone == "true":
             rows = [row for row in rows if row.keystone]
         elif keystone == "false":
@@ -146,10 +174,15 @@ class WhatIfView(APIView):
         ),
         parameters=[
             OpenApiParameter(
-                "use_cases", OpenApiTypes.STR, required=True, description="References, comma-separated (UC-0001)."
+                "use_cases",
+                OpenApiTypes.STR,
+                required=True,
+                allow_blank=False,
+                pattern=REFERENCES_PATTERN,
+                description="References, comma-separated (UC-0001,UC-0002). One the requester may not see: 404.",
             )
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
     def get(self, request, *args, **kwargs):
         text = request.query_params.get("use_cases", "")
@@ -157,13 +190,12 @@ class WhatIfView(APIView):
         if unknown_params:
             raise ValidationError(dict.fromkeys(unknown_params, [_("Unknown parameter.")]))
         actor = visibility_actor(request)
+        if not REFERENCES.fullmatch(text):
+            raise ValidationError({"use_cases": [_("Name at least one use case by its reference (UC-0001).")]})
         use_cases, unknown = use_cases_by_references(actor=actor, text=text)
         if unknown:
-            raise ValidationError(
-                {"use_cases": [_("No use case you may see is %(references)s.") % {"references": ", ".join(unknown)}]}
-            )
-        if not use_cases:
-            raise ValidationError({"use_cases": [_("Name at least one use case by its reference (UC-0001).")]})
+            message = _("No use case you may see is %(references)s.") % {"references": ", ".join(unknown)}
+            raise NotFoundNamed("use_cases", message)
         result = what_if_stopping(actor=actor, use_cases=use_cases)
         return Response(
             {
@@ -195,11 +227,15 @@ class SimilarUseCasesView(APIView):
             "when `exclude` names the use case."
         ),
         parameters=[
-            OpenApiParameter("title", OpenApiTypes.STR, required=True),
-            OpenApiParameter("problem_statement", OpenApiTypes.STR),
-            OpenApiParameter("domain", OpenApiTypes.STR, description="A domain's slug."),
+            OpenApiParameter(
+                "title", OpenApiTypes.STR, required=True, allow_blank=False, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$"
+            ),
+            OpenApiParameter("problem_statement", OpenApiTypes.STR, pattern=NO_NUL),
+            OpenApiParameter("domain", OpenApiTypes.STR, pattern=NO_NUL, description="A domain's slug."),
             OpenApiParameter("foundations", OpenApiTypes.STR, many=True, description="Foundation slugs."),
-            OpenApiParameter("exclude", OpenApiTypes.STR, description="The reference of the use case itself."),
+            OpenApiParameter(
+                "exclude", OpenApiTypes.STR, pattern=NO_NUL, description="The reference of the use case itself."
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -219,11 +255,13 @@ class SimilarUseCasesView(APIView):
         if len(title) > TITLE_MAX_CHARS:
             raise ValidationError({"title": [_("At most %(limit)d characters.") % {"limit": TITLE_MAX_CHARS}]})
         domain = _one(Domain, "domain", params.get("domain"), "slug")
-        slugs = params.getlist("foundations")
+        if domain is _MISSING:
+            raise NotFoundNamed("domain", _("No domain is %(slug)s.") % {"slug": params["domain"]})
+        slugs = [slug for slug in params.getlist("foundations") if slug.strip()]
         foundations = dict(Foundation.objects.filter(slug__in=slugs).values_list("slug", "pk"))
         missing = [slug for slug in slugs if slug not in foundations]
         if missing:
-            raise ValidationError({"foundations": [_("No foundation is %(slugs)s.") % {"slugs": ", ".join(missing)}]})
+            raise NotFoundNamed("foundations", _("No foundation is %(slugs)s.") % {"slugs": ", ".join(missing)})
         actor = visibility_actor(request)
         exclude = None
         if params.get("exclude"):
@@ -232,9 +270,8 @@ class SimilarUseCasesView(APIView):
             visible = use_case_list(actor=actor).filter(reference__iexact=params["exclude"])
             exclude = visible.values_list("pk", flat=True).first()
             if exclude is None:
-                raise ValidationError(
-                    {"exclude": [_("No use case is %(reference)s.") % {"reference": params["exclude"]}]}
-                )
+                message = _("No use case is %(reference)s.") % {"reference": params["exclude"]}
+                raise NotFoundNamed("exclude", message)
         found = similar_use_cases(
             actor=actor,
             title=title,

@@ -269,7 +269,7 @@ def test_the_api_suggests_and_names_bad_parameters(world, portfolio_of_ideas):
         portfolio_of_ideas["churn"].reference
     ]
     assert no_title.status_code == 400 and "title" in no_title.json()
-    assert bad_foundation.status_code == 400 and bad_foundation.json()["foundations"] == ["No foundation is nowhere."]
+    assert bad_foundation.status_code == 404 and bad_foundation.json()["foundations"] == ["No foundation is nowhere."]
 
 
 def test_judging_a_merged_pair_not_a_duplicate_takes_the_link_away(world, portfolio_of_ideas):
