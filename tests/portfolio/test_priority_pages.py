@@ -268,3 +268,27 @@ def test_an_unknown_domain_or_portfolio_has_no_rows_as_in_the_apis_other_filters
     assert client.get("/api/v1/priorities/?domain=nowhere").json()["results"] == []
     assert client.get("/api/v1/priorities/?portfolio=PF-999").json()["count"] == 0
     assert client.get("/api/v1/what-if/?use_cases=not-a-reference%20at%20all").status_code == 400
+
+
+def test_the_api_endpoints_take_the_same_queries_whatever_the_number_of_use_cases(world, chain):
+    from portfolio.priorities import forget_table
+
+    client = APIClient()
+    client.force_login(world.owner)
+    client.get("/api/v1/priorities/")  # the session
+
+    def queries() -> tuple[int, int]:
+        counts = []
+        for url in ("/api/v1/priorities/", f"/api/v1/what-if/?use_cases={chain['b'].reference}"):
+            forget_table()
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured.captured_queries))
+        return tuple(counts)
+
+    few = queries()
+    for number in range(25):
+        other = UseCaseFactory(status="submitted", team=world.use_case.team, domain=world.use_case.domain)
+        UseCaseLinkFactory(source=other, target=chain["b"], kind="reinforces")
+        del number
+    assert queries() == few
