@@ -232,7 +232,9 @@ class SimilarUseCasesView(APIView):
             ),
             OpenApiParameter("problem_statement", OpenApiTypes.STR, pattern=NO_NUL),
             OpenApiParameter("domain", OpenApiTypes.STR, pattern=NO_NUL, description="A domain's slug."),
-            OpenApiParameter("foundations", OpenApiTypes.STR, many=True, description="Foundation slugs."),
+            OpenApiParameter(
+                "foundations", OpenApiTypes.STR, many=True, pattern=NO_NUL, description="Foundation slugs."
+            ),
             OpenApiParameter(
                 "exclude", OpenApiTypes.STR, pattern=NO_NUL, description="The reference of the use case itself."
             ),
