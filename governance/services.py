@@ -37,6 +37,7 @@ from core.services import audit_record, audit_record_many
 from domains.choices import EDITABLE_STATUSES, Status
 from domains.models import UseCase, User
 from domains.services import require_may_import
+from portfolio.graph import LIVE_STATUSES
 
 from .choices import (
     LIVE_SIDE_EFFECT_STATUSES,
@@ -1440,18 +1441,7 @@ def impact_snapshot_take(*, actor: Actor, on: datetime.date | None = None) -> Im
 # Ripple alerts: what a stop or a drop means for the use cases that lean on it --------------------------
 
 # The statuses of the use cases a ripple is worth telling about: work that is alive.
-RIPPLE_AFFECTED_STATUSES = frozenset(
-    {
-        Status.DRAFT,
-        Status.SUBMITTED,
-        Status.IN_REVIEW,
-        Status.CHANGES_REQUESTED,
-        Status.APPROVED,
-        Status.ON_HOLD,
-        Status.IN_DELIVERY,
-        Status.SCALED,
-    }
-)
+RIPPLE_AFFECTED_STATUSES = frozenset(LIVE_STATUSES)
 RIPPLE_ACTIONS = frozenset({"put_on_hold", "retire"})
 
 

@@ -82,6 +82,9 @@ DEFAULT_STATUSES = (
     Status.IN_DELIVERY,
     Status.SCALED,
 )
+# Work that is alive (drafts too): what a ripple alert or a what-if names, unlike discarded, rejected
+# or retired use cases.
+LIVE_STATUSES = (Status.DRAFT, *DEFAULT_STATUSES)
 
 
 @dataclass(frozen=True)

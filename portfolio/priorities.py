@@ -27,17 +27,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from domains.choices import RiskTier, Status
+from domains.choices import RiskTier
 from domains.models import Foundation, UseCase
 
 from .choices import LIVE_PORTFOLIO_STATUSES, LinkKind
-from .graph import LINK_KINDS, GraphOptions, PortfolioGraph, graph_build
+from .graph import LINK_KINDS, LIVE_STATUSES, GraphOptions, PortfolioGraph, graph_build
 from .models import Portfolio, PortfolioMembership, PriorityWeights
 
-# Dependants worth naming in a what-if: work that is alive (not discarded, rejected or retired).
-LIVE_DEPENDANT_STATUSES = tuple(
-    s for s in Status.values if s not in (Status.DISCARDED, Status.REJECTED, Status.RETIRED)
-)
 RISK_SCORES = {RiskTier.MINIMAL: 5.0, RiskTier.LIMITED: 4.0, RiskTier.HIGH: 2.0, RiskTier.PROHIBITED: 0.0}
 SYNERGY_KINDS = (LinkKind.REINFORCES, LinkKind.SHARES_DATA, LinkKind.SHARES_PLATFORM)
 # How many contributors a sentence names.
@@ -590,9 +586,7 @@ def what_if(table: PriorityTable, use_case_ids: list[int]) -> WhatIf:
 
     losing: dict[int, list[str]] = defaultdict(list)
     dependants = (
-        UseCaseLink.objects.filter(
-            kind=LinkKind.DEPENDS_ON, target_id__in=chosen, source__status__in=LIVE_DEPENDANT_STATUSES
-        )
+        UseCaseLink.objects.filter(kind=LinkKind.DEPENDS_ON, target_id__in=chosen, source__status__in=LIVE_STATUSES)
         .exclude(source_id__in=chosen)
         .values_list("source_id", "source__reference", "source__title", "target__reference")
         .order_by("source__reference", "target__reference")
