@@ -226,7 +226,15 @@ def kill_mid_batch_then_recover(workers: Workers, *, stall: str, kill: str) -> N
     assert services.notifications_due(limit=BATCH) == []
 
     fifteen_minutes_pass_for(VICTIM)
-    assert dispatch_pending_notifications_task.apply().get() == 1
+    handed_out = dispatch_pending_notifications_task.apply().get()
+    if kill == "worker":
+        assert handed_out == 1
+    else:
+        # The killed pool process's message is re-queued (acks_late + reject_on_worker_lost) and runs
+        # again in a new pool process. Before the claim timeout it leaves the claim alone; on a slow
+        # machine it may come after the claim was aged just above, claim the row itself and send it,
+        # leaving the sweeper nothing to hand out. Either way the row is sent once (checked below).
+        assert handed_out in (0, 1)
     workers.wait_for(lambda: statuses() == {"sent": BATCH}, alive=survivor, what="the victim's second hand-out")
 
 
