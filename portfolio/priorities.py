@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.utils import translation
@@ -163,13 +163,8 @@ class PriorityTable:
             return rows
         local = []
         for position, row in enumerate(rows, start=1):
-            local.append(_replace_rank(row, position, len(rows)))
+            local.append(replace(row, rank=position, of=len(rows)))
         return local
-
-
-def _replace_rank(row: Priority, rank: int, total: int) -> Priority:
-    copy = Priority(**{**row.__dict__, "rank": rank, "of": total})
-    return copy
 
 
 def standalone_scores(attributes: np.ndarray, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
